@@ -1,0 +1,10 @@
+/** `pulumi-chatkit/emulator`: the local ChatKit sessions API, for tests, examples and pipelines. */
+export {
+  type Emulator,
+  type EmulatorOptions,
+  type Fault,
+  type FaultKind,
+  type RecordedRequest,
+  startEmulator,
+} from "./server";
+export { type ApiErrorBody, validateCreateBody } from "./validate";

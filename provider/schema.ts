@@ -1,0 +1,246 @@
+import { z } from "zod";
+import { DEFAULTS } from "./normalize";
+import { isUnknownAt, valueAt } from "./unknown";
+
+/** Limits of the ChatKit sessions API, as documented (see README, "Limits"). */
+export const LIMITS = {
+  maxStateVariables: 64,
+  maxStateVariableKeyLength: 64,
+  maxStateVariableStringLength: 10 * 1024 * 1024,
+  maxFileSizeMb: 512,
+  maxExpiresAfterSeconds: 600,
+} as const;
+
+const enabledFlag = z.strictObject({ enabled: z.boolean().optional() });
+
+/** Values must be primitive: the API refuses objects, arrays and null. */
+function checkStateVariables(variables: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const keys = Object.keys(variables);
+  if (keys.length > LIMITS.maxStateVariables) {
+    ctx.addIssue({
+      code: "custom",
+      message: `may hold at most ${LIMITS.maxStateVariables} variables, got ${keys.length}`,
+    });
+  }
+  for (const key of keys) {
+    const value = variables[key];
+    if (key.length === 0 || key.length > LIMITS.maxStateVariableKeyLength) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `key must be 1 to ${LIMITS.maxStateVariableKeyLength} characters long, got ${key.length}`,
+      });
+    }
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      ctx.addIssue({ code: "custom", path: [key], message: `must be a finite number, got ${value}` });
+    } else if (typeof value === "string" && value.length > LIMITS.maxStateVariableStringLength) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `must be at most ${LIMITS.maxStateVariableStringLength} characters, got ${value.length}`,
+      });
+    } else if (!["string", "number", "boolean"].includes(typeof value)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        message: `must be a string, number or boolean (state variables are primitive), got ${describeValue(value)}`,
+      });
+    }
+  }
+}
+
+const workflowSchema = z.strictObject({
+  id: z.string().min(1),
+  version: z
+    .string()
+    .min(1)
+    .refine((version) => version !== "latest", {
+      message:
+        'must not be "latest": the API accepts it but the session then fails at chat time; omit version to run the latest deployed version',
+    })
+    .optional(),
+  stateVariables: z.record(z.string(), z.unknown()).superRefine(checkStateVariables).optional(),
+  tracing: enabledFlag.optional(),
+});
+
+const expiresAfterSchema = z.strictObject({
+  anchor: z.literal("created_at").optional(),
+  seconds: z.int().min(1).max(LIMITS.maxExpiresAfterSeconds),
+});
+
+const chatkitConfigurationSchema = z.strictObject({
+  automaticThreadTitling: enabledFlag.optional(),
+  fileUpload: z
+    .strictObject({
+      enabled: z.boolean().optional(),
+      maxFileSize: z.int().min(1).max(LIMITS.maxFileSizeMb).optional(),
+      maxFiles: z.int().min(1).optional(),
+    })
+    .optional(),
+  history: z.strictObject({ enabled: z.boolean().optional(), recentThreads: z.int().min(1).optional() }).optional(),
+});
+
+export const sessionInputsSchema = z
+  .strictObject({
+    user: z.string().min(1),
+    workflow: workflowSchema,
+    chatkitConfiguration: chatkitConfigurationSchema.optional(),
+    expiresAfter: expiresAfterSchema.optional(),
+    rateLimits: z.strictObject({ maxRequestsPer1Minute: z.int().min(1).optional() }).optional(),
+    renewBefore: z.int().min(0).optional(),
+    triggers: z.record(z.string(), z.string()).optional(),
+  })
+  .superRefine((inputs, ctx) => {
+    const lifetime = inputs.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
+    if (inputs.renewBefore !== undefined && inputs.renewBefore >= lifetime) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["renewBefore"],
+        message: `must be less than the session's lifetime (${lifetime} s), or every up would replace the session; got ${inputs.renewBefore}`,
+      });
+    }
+  });
+
+/** The inputs of a ChatKitSession once checked (expiresAfter always in its object form). */
+export type SessionInputs = z.output<typeof sessionInputsSchema>;
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** The documented equivalents of fields that only appear in the API page's erroneous example. */
+const KNOWN_MISTAKES: Record<string, string> = {
+  scope:
+    "is not a field of the ChatKit sessions API (it only appears in an erroneous example on the API page); a session is scoped by user and by the project of the API key",
+  maxRequestsPerSession:
+    "is not a field of the ChatKit sessions API; the documented limit is per minute: rateLimits.maxRequestsPer1Minute",
+  maxRequestsPer1Minute: "belongs under rateLimits: use rateLimits.maxRequestsPer1Minute",
+};
+
+/** Formats a path as users write it: workflow.stateVariables.tier, or ["a key"] where needed. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((key, index) => {
+      const text = String(key);
+      if (/^[A-Za-z_$][\w$]*$/.test(text)) return index === 0 ? text : `.${text}`;
+      return `[${JSON.stringify(text)}]`;
+    })
+    .join("");
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : `the number ${value}`;
+  if (typeof value === "string") {
+    return value.length > 40 ? `a string of ${value.length} characters` : `the string ${JSON.stringify(value)}`;
+  }
+  if (typeof value === "object") return "an object";
+  return typeof value === "undefined" ? "nothing" : `a ${typeof value}`;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+const snakeToCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** The reason given for a key the schema does not know, with the likely intended key. */
+function unknownKeyReason(key: string, path: readonly PropertyKey[], known: readonly string[]): string {
+  if (path.length === 0 && key in KNOWN_MISTAKES) return `${key} ${KNOWN_MISTAKES[key]}`;
+  const where = formatPath([...path, key]);
+  const camel = snakeToCamel(key);
+  if (camel !== key && known.includes(camel)) return `${where} is not known: inputs are camelCase, use ${camel}`;
+  const closest = known
+    .map((candidate) => ({ candidate, distance: levenshtein(key.toLowerCase(), candidate.toLowerCase()) }))
+    .sort((x, y) => x.distance - y.distance)[0];
+  if (closest && closest.distance <= 3) return `${where} is not known: did you mean ${closest.candidate}?`;
+  return `${where} is not known; the properties here are ${known.join(", ")}`;
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType = sessionInputsSchema;
+  for (const key of path) {
+    schema = unwrap(schema);
+    if (!(schema instanceof z.ZodObject)) return [];
+    const next = (schema.shape as Record<string, z.ZodType>)[String(key)];
+    if (!next) return [];
+    schema = next;
+  }
+  schema = unwrap(schema);
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+}
+
+function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): string {
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return `${where} is required`;
+      if (issue.expected === "int") return `${where} must be a whole number, got ${describeValue(value)}`;
+      if (issue.expected === "number") return `${where} must be a finite number, got ${describeValue(value)}`;
+      if (issue.expected === "record")
+        return `${where} must be an object (a map of names to values), got ${describeValue(value)}`;
+      return `${where} must be ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}, got ${describeValue(value)}`;
+    case "too_small":
+      if (issue.origin === "string") return `${where} must not be empty`;
+      return `${where} must be at least ${issue.minimum}, got ${describeValue(value)}`;
+    case "too_big":
+      if (where.endsWith("expiresAfter.seconds")) {
+        return `${where} must be at most ${issue.maximum} (a session never lives longer than 10 minutes), got ${describeValue(value)}`;
+      }
+      return `${where} must be at most ${issue.maximum}, got ${describeValue(value)}`;
+    case "invalid_value":
+      return `${where} must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(value)}`;
+    default:
+      return `${where} ${issue.message}`;
+  }
+}
+
+/** A bare number of seconds is shorthand for expiresAfter { anchor: "created_at", seconds }. */
+function expandShorthands(given: unknown): unknown {
+  if (given === null || typeof given !== "object" || Array.isArray(given)) return given;
+  const record = given as Record<string, unknown>;
+  const { __provider: _ignored, ...inputs } = record;
+  if (typeof inputs.expiresAfter === "number") {
+    inputs.expiresAfter = { anchor: "created_at", seconds: inputs.expiresAfter };
+  }
+  return inputs;
+}
+
+/**
+ * Validates raw inputs against the documented limits. Never throws, whatever the JSON; values
+ * still unknown during preview pass. Failures name the camelCase path and the rule.
+ */
+export function validateInputs(given: unknown): { inputs?: SessionInputs; failures: CheckFailure[] } {
+  const raw = expandShorthands(given);
+  const result = sessionInputsSchema.safeParse(raw);
+  if (result.success) return { inputs: result.data, failures: [] };
+  const failures: CheckFailure[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path;
+    if (issue.code === "unrecognized_keys") {
+      const known = knownKeysAt(path);
+      for (const key of issue.keys) {
+        failures.push({ property: formatPath([...path, key]), reason: unknownKeyReason(key, path, known) });
+      }
+      continue;
+    }
+    if (isUnknownAt(raw, path)) continue;
+    const where = path.length === 0 ? "the inputs" : formatPath(path);
+    failures.push({ property: where, reason: reasonFor(issue, valueAt(raw, path), where) });
+  }
+  return { failures };
+}

@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ChatKitSessionProvider } from "../provider/chatkitSessionProvider";
+
+type Flag = pulumi.Input<{ enabled?: pulumi.Input<boolean> }>;
+
+/** The inputs of a ChatKitSession: the API's create body in camelCase, plus renewBefore and triggers. */
+export interface ChatKitSessionArgs {
+  /** Identifies your end user; the session can reach objects with the same user scope. */
+  user: pulumi.Input<string>;
+  /** The workflow that powers the session. */
+  workflow: pulumi.Input<{
+    id: pulumi.Input<string>;
+    /** Omit to run the latest deployed version ("latest" is refused: it fails at chat time). */
+    version?: pulumi.Input<string>;
+    /** At most 64 variables, keys up to 64 characters, primitive values. A secret value stays secret. */
+    stateVariables?: pulumi.Input<Record<string, pulumi.Input<string | number | boolean>>>;
+    tracing?: Flag;
+  }>;
+  chatkitConfiguration?: pulumi.Input<{
+    automaticThreadTitling?: Flag;
+    fileUpload?: pulumi.Input<{
+      enabled?: pulumi.Input<boolean>;
+      /** Megabytes per file, 1 to 512. */
+      maxFileSize?: pulumi.Input<number>;
+      maxFiles?: pulumi.Input<number>;
+    }>;
+    history?: pulumi.Input<{ enabled?: pulumi.Input<boolean>; recentThreads?: pulumi.Input<number> }>;
+  }>;
+  /** Lifetime, 1 to 600 seconds from creation (default 600). A bare number is shorthand for { anchor: "created_at", seconds }. */
+  expiresAfter?: pulumi.Input<number | { anchor?: pulumi.Input<"created_at">; seconds: pulumi.Input<number> }>;
+  rateLimits?: pulumi.Input<{ maxRequestsPer1Minute?: pulumi.Input<number> }>;
+  /** Seconds before expiry from which the next up replaces the session (default: a tenth of the lifetime, at most 60). */
+  renewBefore?: pulumi.Input<number>;
+  /** Any change to these values replaces the session, like keepers. */
+  triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Created once per process, so Pulumi serializes it once and every resource shares the text. */
+const provider = new ChatKitSessionProvider();
+
+/**
+ * A ChatKit session: a short-lived client secret for a chat front end. Each `pulumi up` keeps it
+ * while it is live and replaces it when it is expired or close to expiry; destroy cancels it.
+ */
+export class ChatKitSession extends pulumi.dynamic.Resource {
+  declare readonly user: pulumi.Output<string>;
+  declare readonly workflow: pulumi.Output<{
+    id: string;
+    /** null when the session runs the latest deployed version. */
+    version: string | null;
+    stateVariables: Record<string, string | number | boolean> | null;
+    tracing: { enabled: boolean };
+  }>;
+  /** The configuration the API resolved, defaults included. */
+  declare readonly chatkitConfiguration: pulumi.Output<{
+    automaticThreadTitling: { enabled: boolean };
+    fileUpload: { enabled: boolean; maxFileSize: number | null; maxFiles: number | null };
+    /** recentThreads null means unlimited. */
+    history: { enabled: boolean; recentThreads: number | null };
+  }>;
+  declare readonly expiresAfter: pulumi.Output<{ anchor: "created_at"; seconds: number }>;
+  declare readonly rateLimits: pulumi.Output<{ maxRequestsPer1Minute: number }>;
+  /** The renewal window in effect, in seconds. */
+  declare readonly renewBefore: pulumi.Output<number>;
+  declare readonly triggers: pulumi.Output<Record<string, string> | null>;
+  /** The client secret for the front end; always a Pulumi secret. */
+  declare readonly clientSecret: pulumi.Output<string>;
+  /** When the session expires, in unix seconds. */
+  declare readonly expiresAt: pulumi.Output<number>;
+  declare readonly status: pulumi.Output<"active" | "expired" | "cancelled">;
+
+  constructor(name: string, args: ChatKitSessionArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = {
+      user: args.user,
+      workflow: args.workflow,
+      chatkitConfiguration: args.chatkitConfiguration,
+      expiresAfter: args.expiresAfter,
+      rateLimits: args.rateLimits,
+      renewBefore: args.renewBefore,
+      triggers: args.triggers,
+      // Output-only keys, seeded so that they exist on the resource and preview shows them as unknown.
+      clientSecret: undefined,
+      expiresAt: undefined,
+      status: undefined,
+    };
+    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "clientSecret"])];
+    super(provider, name, props, { ...opts, additionalSecretOutputs }, "chatkit", "Session");
+  }
+}

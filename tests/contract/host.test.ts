@@ -1,0 +1,92 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import { IMPORT_REFUSED } from "../../provider/lifecycle";
+import { UNKNOWN } from "../../provider/unknown";
+import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
+import { type HostClient, startHost } from "../helpers/host";
+import { serializedProvider } from "../helpers/mocks";
+
+const REPO_ROOT = path.resolve(__dirname, "../../..");
+
+describe("the provider through the real dynamic-provider host (gRPC)", function () {
+  this.timeout(60_000);
+  const ctx = useEmulator();
+  let host: HostClient;
+  let provider: string;
+  const inputs = () => ({ __provider: provider, user: "contract-user", workflow: { id: "wf_contract" } });
+
+  before(async () => {
+    provider = await serializedProvider();
+    // The key comes only from stack config: the host's environment has none.
+    host = await startHost({ cwd: REPO_ROOT, env: { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" } });
+    await host.configure({ "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": ctx.emulator.url });
+  });
+  after(async () => {
+    await host?.close();
+  });
+
+  it("checks good inputs and reports bad ones by path", async () => {
+    const good = await host.check({}, inputs());
+    assert.deepEqual(good.failures, []);
+    assert.equal(good.inputs.__provider, provider);
+    const bad = await host.check({}, { ...inputs(), expiresAfter: 1800, scope: { project: "alpha" } });
+    assert.deepEqual(
+      bad.failures.map((f) => f.property),
+      ["expiresAfter.seconds", "scope"],
+    );
+    assert.match(bad.failures[0]?.reason ?? "", /at most 600/);
+  });
+
+  it("passes unknown preview values", async () => {
+    const result = await host.check({}, { ...inputs(), user: UNKNOWN });
+    assert.deepEqual(result.failures, []);
+  });
+
+  it("runs the whole lifecycle: create, diff, update, read, delete", async () => {
+    const created = await host.create(inputs());
+    assert.match(created.id, /^cksess_/);
+    assert.equal(created.properties.__provider, provider);
+    assert.equal(created.properties.status, "active");
+    assert.match(created.properties.clientSecret, /^ek_/);
+
+    const state = created.properties;
+    assert.deepEqual(await host.diff(created.id, state, inputs()), { changes: "none", replaces: [] });
+    assert.deepEqual(await host.diff(created.id, state, { ...inputs(), user: "someone-else" }), {
+      changes: "some",
+      replaces: ["user"],
+    });
+    const expired = { ...state, expiresAt: Math.floor(Date.now() / 1000) - 1 };
+    assert.deepEqual(await host.diff(created.id, expired, inputs()), { changes: "some", replaces: ["expiresAt"] });
+
+    const renew = { ...inputs(), renewBefore: 90 };
+    assert.deepEqual(await host.diff(created.id, state, renew), { changes: "some", replaces: [] });
+    const updated = await host.update(created.id, state, renew);
+    assert.equal(updated.properties.renewBefore, 90);
+    assert.equal(updated.properties.clientSecret, state.clientSecret);
+
+    const live = await host.read(created.id, state);
+    assert.equal(live.id, created.id);
+    assert.deepEqual(live.properties, state);
+    assert.equal((await host.read(created.id, expired)).id, "");
+
+    await host.delete(created.id, state);
+    assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(created.id)!), "cancelled");
+    await host.delete(created.id, state);
+  });
+
+  it("refuses import with a clear sentence", async () => {
+    await assert.rejects(host.read("cksess_imported", { __provider: provider }), (error: Error) =>
+      error.message.includes(IMPORT_REFUSED),
+    );
+  });
+
+  it("keeps the API key out of errors", async () => {
+    const error = await host.create({ ...inputs(), workflow: { id: "not-a-workflow" } }).then(
+      () => assert.fail("expected a failure"),
+      (e: Error) => e,
+    );
+    assert.match(error.message, /HTTP 404/);
+    assert.ok(!error.message.includes(TEST_API_KEY));
+    assert.ok(!host.stderr().includes(TEST_API_KEY));
+  });
+});

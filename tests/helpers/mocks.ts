@@ -1,0 +1,81 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { ChatKitSession } from "../../sdk/chatkitSession";
+
+/** What the program sent to the engine for one resource. */
+export interface Registration {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  additionalSecretOutputs: string[];
+}
+
+type NewResource = (args: pulumi.runtime.MockResourceArgs) => Promise<pulumi.runtime.MockResourceResult>;
+
+/**
+ * Runs a Pulumi program in-process under setMocks and records every registration, including the
+ * options the engine would see (additionalSecretOutputs) that the mocks API does not expose.
+ */
+export async function runUnderMocks<T>(
+  program: () => T | Promise<T>,
+  newResource: NewResource = async (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+  preview = false,
+): Promise<{ result: T; registrations: Registration[] }> {
+  const registrations: Registration[] = [];
+  const pending = new Map<string, string[]>();
+  const original = MockMonitor.prototype.registerResource;
+  MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, callback: any) {
+    pending.set(req.getName(), req.getAdditionalsecretoutputsList());
+    return original.call(this, req, callback);
+  };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: async (args) => {
+        registrations.push({
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs,
+          additionalSecretOutputs: pending.get(args.name) ?? [],
+        });
+        return newResource(args);
+      },
+      call: (args) => args.inputs,
+    },
+    "chatkit-test",
+    "test",
+    preview,
+  );
+  try {
+    const result = await program();
+    await settle(result);
+    return { result, registrations };
+  } finally {
+    MockMonitor.prototype.registerResource = original;
+  }
+}
+
+/** Waits for every Output reachable from the value. */
+export async function settle(value: unknown): Promise<void> {
+  if (pulumi.Output.isInstance(value)) {
+    await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve));
+  } else if (pulumi.CustomResource.isInstance(value)) {
+    await settle((value as pulumi.CustomResource).urn);
+    await settle((value as pulumi.CustomResource).id);
+  } else if (value && typeof value === "object") {
+    for (const item of Object.values(value)) await settle(item);
+  }
+}
+
+/** The value and secrecy of an Output, without going through apply (which hides secrecy). */
+export async function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
+  const internal = output as any;
+  return { value: await internal.promise(), secret: await internal.isSecret };
+}
+
+/** The `__provider` text exactly as the ChatKitSession class produces it. */
+export async function serializedProvider(): Promise<string> {
+  const { registrations } = await runUnderMocks(
+    () => new ChatKitSession("probe", { user: "probe", workflow: { id: "wf_probe" } }),
+  );
+  return registrations[0]?.inputs.__provider as string;
+}

@@ -1,0 +1,250 @@
+import * as assert from "node:assert/strict";
+import { IMPORT_REFUSED, type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
+import { UNKNOWN } from "../../provider/unknown";
+import { useEmulator } from "../helpers/emulator";
+
+const inputs = { user: "user-1", workflow: { id: "wf_support" } };
+
+describe("SessionLifecycle against the emulator", () => {
+  const ctx = useEmulator();
+  let clockMs: number;
+  const lifecycle = (options: LifecycleOptions = {}) =>
+    new SessionLifecycle({ env: ctx.env, now: () => clockMs, sleep: async () => {}, warn: () => {}, ...options });
+
+  beforeEach(() => {
+    clockMs = Date.now();
+  });
+
+  describe("check", () => {
+    it("passes valid inputs through unchanged, without __provider", async () => {
+      const result = await lifecycle().check({}, { ...inputs, __provider: "text" });
+      assert.deepEqual(result, { inputs, failures: [] });
+    });
+
+    it("reports every failure with its camelCase path", async () => {
+      const result = await lifecycle().check({}, { user: "", workflow: { id: "wf_1", stateVariables: { tier: [1] } } });
+      assert.deepEqual(
+        result.failures?.map((f) => f.property),
+        ["user", "workflow.stateVariables.tier"],
+      );
+    });
+
+    it("lets values that are unknown during preview pass", async () => {
+      const result = await lifecycle().check({}, { user: UNKNOWN, workflow: { id: UNKNOWN }, expiresAfter: UNKNOWN });
+      assert.deepEqual(result.failures, []);
+    });
+  });
+
+  describe("create", () => {
+    it("creates a session and records what the API resolved, defaults included", async () => {
+      const { id, outs } = await lifecycle().create({
+        ...inputs,
+        workflow: { id: "wf_support", version: "3", stateVariables: { tier: "gold" } },
+        chatkitConfiguration: { fileUpload: { enabled: true, maxFiles: 3 } },
+        expiresAfter: 300,
+        triggers: { rotation: "1" },
+      });
+      assert.match(id, /^cksess_/);
+      assert.equal(outs.status, "active");
+      assert.match(outs.clientSecret, /^ek_/);
+      assert.equal(outs.expiresAt, Math.floor(ctx.emulator.nowSeconds()) + 300);
+      assert.deepEqual(outs.workflow, {
+        id: "wf_support",
+        version: "3",
+        stateVariables: { tier: "gold" },
+        tracing: { enabled: true },
+      });
+      assert.deepEqual(outs.chatkitConfiguration, {
+        automaticThreadTitling: { enabled: true },
+        fileUpload: { enabled: true, maxFileSize: 512, maxFiles: 3 },
+        history: { enabled: true, recentThreads: null },
+      });
+      assert.deepEqual(outs.expiresAfter, { anchor: "created_at", seconds: 300 });
+      assert.deepEqual(outs.rateLimits, { maxRequestsPer1Minute: 10 });
+      assert.equal(outs.renewBefore, 30);
+      assert.deepEqual(outs.triggers, { rotation: "1" });
+    });
+
+    it("sends only what the user gave, in snake_case", async () => {
+      await lifecycle().create({
+        ...inputs,
+        chatkitConfiguration: { history: { recentThreads: 5 } },
+        expiresAfter: 60,
+      });
+      const last = ctx.emulator.requests.at(-1);
+      assert.deepEqual(last?.body, {
+        user: "user-1",
+        workflow: { id: "wf_support" },
+        chatkit_configuration: { history: { recent_threads: 5 } },
+        expires_after: { anchor: "created_at", seconds: 60 },
+      });
+    });
+
+    it("names the key source, the request id and the organization hint on errors, never the key", async () => {
+      const error = await lifecycle()
+        .create({ ...inputs, workflow: { id: "missing" } })
+        .then(
+          () => assert.fail("expected a failure"),
+          (e: Error) => e,
+        );
+      assert.match(error.message, /HTTP 404/);
+      assert.match(error.message, /request id req_/);
+      assert.match(error.message, /another organization or project/);
+      assert.doesNotMatch(error.message, new RegExp(ctx.env.OPENAI_API_KEY as string));
+    });
+  });
+
+  describe("diff", () => {
+    it("shows no change right after create, even with defaults written out", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const explicit = {
+        ...inputs,
+        workflow: { id: "wf_support", tracing: { enabled: true }, stateVariables: {} },
+        chatkitConfiguration: { fileUpload: { enabled: false, maxFileSize: 512 }, history: { enabled: true } },
+        expiresAfter: { anchor: "created_at", seconds: 600 },
+        rateLimits: { maxRequestsPer1Minute: 10 },
+        renewBefore: 60,
+      };
+      assert.deepEqual(await lifecycle().diff(id, outs, inputs), {
+        changes: false,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+      assert.equal((await lifecycle().diff(id, outs, explicit)).changes, false);
+    });
+
+    it("replaces on any change to what is sent, naming the keys", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const diff = await lifecycle().diff(id, outs, {
+        ...inputs,
+        user: "user-2",
+        rateLimits: { maxRequestsPer1Minute: 20 },
+      });
+      assert.deepEqual(diff.replaces, ["user", "rateLimits"]);
+      assert.equal(diff.deleteBeforeReplace, false);
+    });
+
+    it("replaces when triggers change", async () => {
+      const { id, outs } = await lifecycle().create({ ...inputs, triggers: { run: "1" } });
+      assert.deepEqual((await lifecycle().diff(id, outs, { ...inputs, triggers: { run: "2" } })).replaces, [
+        "triggers",
+      ]);
+    });
+
+    it("updates in place when only renewBefore changes", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      assert.deepEqual(await lifecycle().diff(id, outs, { ...inputs, renewBefore: 120 }), {
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
+    });
+
+    it("replaces a session within renewBefore of its expiry, and an expired one", async () => {
+      const { id, outs } = await lifecycle().create({ ...inputs, expiresAfter: 300 });
+      clockMs += (300 - 31) * 1000;
+      assert.equal((await lifecycle().diff(id, outs, { ...inputs, expiresAfter: 300 })).changes, false);
+      clockMs += 2000;
+      assert.deepEqual((await lifecycle().diff(id, outs, { ...inputs, expiresAfter: 300 })).replaces, ["expiresAt"]);
+      clockMs += 3600 * 1000;
+      assert.deepEqual((await lifecycle().diff(id, outs, { ...inputs, expiresAfter: 300 })).replaces, ["expiresAt"]);
+    });
+
+    it("replaces a cancelled session", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      assert.deepEqual((await lifecycle().diff(id, { ...outs, status: "cancelled" }, inputs)).replaces, ["expiresAt"]);
+    });
+
+    it("treats an unknown input as a change", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const diff = await lifecycle().diff(id, outs, { ...inputs, workflow: { id: UNKNOWN } });
+      assert.deepEqual(diff.replaces, ["workflow"]);
+      assert.equal((await lifecycle().diff(id, outs, { ...inputs, renewBefore: UNKNOWN })).changes, true);
+    });
+
+    it("makes no network call", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const before = ctx.emulator.requests.length;
+      await lifecycle().diff(id, outs, { ...inputs, user: "other" });
+      await lifecycle().check({}, inputs);
+      assert.equal(ctx.emulator.requests.length, before);
+    });
+  });
+
+  describe("read", () => {
+    it("returns a live session unchanged", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      assert.deepEqual(await lifecycle().read(id, { ...outs, __provider: "x" }), { id, props: outs });
+    });
+
+    it("reports an expired or cancelled session as gone", async () => {
+      const { id, outs } = await lifecycle().create({ ...inputs, expiresAfter: 10 });
+      assert.deepEqual(await lifecycle().read(id, { ...outs, status: "cancelled" }), { id: "", props: {} });
+      clockMs += 11_000;
+      assert.deepEqual(await lifecycle().read(id, outs), { id: "", props: {} });
+    });
+
+    it("refuses import with the reason", async () => {
+      await assert.rejects(lifecycle().read("cksess_abc", {}), { message: IMPORT_REFUSED });
+      await assert.rejects(lifecycle().read("cksess_abc"), { message: IMPORT_REFUSED });
+    });
+  });
+
+  describe("update", () => {
+    it("records the new renewBefore and keeps everything else", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const { outs: updated } = await lifecycle().update(
+        id,
+        { ...outs, __provider: "x" },
+        { ...inputs, renewBefore: 200 },
+      );
+      assert.deepEqual(updated, { ...outs, renewBefore: 200 });
+    });
+  });
+
+  describe("delete", () => {
+    it("cancels the session, and a second delete is still done", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      await lifecycle().delete(id, outs);
+      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
+      await lifecycle().delete(id, outs);
+    });
+
+    it("counts an unknown session (404) as done", async () => {
+      await lifecycle().delete("cksess_never_existed", { status: "active", expiresAt: Date.now() / 1000 + 60 });
+    });
+
+    it("skips the call for a session recorded as cancelled or long expired", async () => {
+      const before = ctx.emulator.requests.length;
+      await lifecycle().delete("cksess_x", { status: "cancelled" });
+      await lifecycle().delete("cksess_y", { status: "active", expiresAt: clockMs / 1000 - 3600 });
+      assert.equal(ctx.emulator.requests.length, before);
+    });
+
+    it("fails on any other error, so the resource stays in state", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const wrongKey = lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: "revoked-key-000000" } });
+      await assert.rejects(wrongKey.delete(id, outs), /HTTP 401/);
+      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active");
+    });
+  });
+
+  describe("configuration", () => {
+    it("prefers stack config over the environment", async () => {
+      const provider = lifecycle({
+        env: { OPENAI_API_KEY: "sk-from-env-but-wrong", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
+      });
+      const config: Record<string, string> = {
+        "chatkit:apiKey": "sk-from-stack-config",
+        "chatkit:baseUrl": ctx.emulator.url,
+      };
+      await provider.configure({ config: { get: (key: string) => config[key] } });
+      const { id } = await provider.create(inputs);
+      assert.match(id, /^cksess_/);
+    });
+
+    it("says where to put a key when there is none", async () => {
+      await assert.rejects(lifecycle({ env: {} }).create(inputs), /chatkit:apiKey .*OPENAI_API_KEY/);
+    });
+  });
+});
