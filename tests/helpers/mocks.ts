@@ -57,7 +57,8 @@ export async function runUnderMocks<T>(
 /** Waits for every Output reachable from the value. */
 export async function settle(value: unknown): Promise<void> {
   if (pulumi.Output.isInstance(value)) {
-    await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve));
+    // promise() and not apply(): apply never runs for a value unknown during preview.
+    await (value as any).promise();
   } else if (pulumi.CustomResource.isInstance(value)) {
     await settle((value as pulumi.CustomResource).urn);
     await settle((value as pulumi.CustomResource).id);

@@ -1,0 +1,116 @@
+import * as assert from "node:assert/strict";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { ChatKitSession } from "../../sdk/chatkitSession";
+import { ChatKitSessionProvider, ChatKitSession as Exported } from "../../sdk/index";
+import { runUnderMocks, serializedProvider, unwrap } from "../helpers/mocks";
+
+const CANARY_KEY = "sk-canary-must-never-be-serialized-0001";
+
+describe("ChatKitSession under pulumi.runtime.setMocks", () => {
+  it("is exported with its provider, which constructs without arguments", () => {
+    assert.equal(Exported, ChatKitSession);
+    assert.equal(typeof new ChatKitSessionProvider().create, "function");
+  });
+
+  it("registers the documented type token, every input, and clientSecret as an additional secret output", async () => {
+    const { registrations } = await runUnderMocks(
+      () =>
+        new ChatKitSession("support", {
+          user: "user-1",
+          workflow: { id: "wf_support", stateVariables: { tier: "gold" } },
+          expiresAfter: 300,
+          renewBefore: 45,
+          triggers: { run: "1" },
+        }),
+    );
+    const [registration] = registrations;
+    assert.equal(registration?.type, "pulumi-nodejs:dynamic/chatkit:Session");
+    assert.deepEqual(registration?.additionalSecretOutputs, ["clientSecret"]);
+    const { __provider, ...inputs } = registration?.inputs ?? {};
+    assert.equal(typeof __provider, "string");
+    assert.deepEqual(inputs, {
+      user: "user-1",
+      workflow: { id: "wf_support", stateVariables: { tier: "gold" } },
+      expiresAfter: 300,
+      renewBefore: 45,
+      triggers: { run: "1" },
+    });
+  });
+
+  it("keeps additionalSecretOutputs the user already gave", async () => {
+    const { registrations } = await runUnderMocks(
+      () =>
+        new ChatKitSession(
+          "s",
+          { user: "u", workflow: { id: "wf_1" } },
+          { additionalSecretOutputs: ["user", "clientSecret"] },
+        ),
+    );
+    assert.deepEqual(registrations[0]?.additionalSecretOutputs, ["user", "clientSecret"]);
+  });
+
+  it("seeds output-only keys, so a preview shows them as unknown", async () => {
+    const { result: session } = await runUnderMocks(
+      () => new ChatKitSession("preview", { user: "u", workflow: { id: "wf_1" } }),
+      async (args) => ({ id: undefined, state: args.inputs }),
+      true,
+    );
+    for (const key of ["clientSecret", "expiresAt", "status", "chatkitConfiguration", "rateLimits"] as const) {
+      assert.ok(pulumi.Output.isInstance(session[key]), `${key} is an output`);
+      const known = await (session[key] as any).isKnown;
+      assert.equal(known, false, `${key} is unknown during preview`);
+    }
+  });
+
+  it("exposes what the provider returned, with the client secret as a secret", async () => {
+    const { result: session } = await runUnderMocks(
+      () => new ChatKitSession("s", { user: "u", workflow: { id: "wf_1" } }),
+      async (args) => ({
+        id: "cksess_1",
+        state: { ...args.inputs, clientSecret: "ek_secret", expiresAt: 1_900_000_000, status: "active" },
+      }),
+    );
+    assert.deepEqual(await unwrap(session.expiresAt), { value: 1_900_000_000, secret: false });
+    // Under mocks the engine's additionalSecretOutputs step does not run; the registration test
+    // above proves the option is sent, and the consumer and example tests prove the result.
+    assert.equal((await unwrap(session.status)).value, "active");
+  });
+
+  describe("the serialized provider (__provider)", () => {
+    let text: string;
+    before(async () => {
+      const saved = process.env.OPENAI_API_KEY;
+      process.env.OPENAI_API_KEY = CANARY_KEY;
+      try {
+        text = await serializedProvider();
+      } finally {
+        if (saved === undefined) delete process.env.OPENAI_API_KEY;
+        else process.env.OPENAI_API_KEY = saved;
+      }
+    });
+
+    it("is at most 4 KiB", () => {
+      assert.ok(Buffer.byteLength(text) <= 4096, `${Buffer.byteLength(text)} bytes`);
+    });
+
+    it("holds no secret", () => {
+      assert.ok(!text.includes(CANARY_KEY));
+      assert.doesNotMatch(text, /sk-|ek_|apiKey/);
+    });
+
+    it("holds no path of this machine", () => {
+      const root = path.resolve(__dirname, "../../..");
+      for (const local of [root, os.homedir(), os.tmpdir(), process.cwd()]) {
+        assert.ok(!text.includes(local), `contains ${local}`);
+      }
+      assert.doesNotMatch(text, /["'`]\/(?:home|root|tmp|work|Users|var)\//);
+    });
+
+    it("loads the lifecycle by package name instead of carrying it", () => {
+      assert.match(text, /require\("pulumi-chatkit\/provider"\)/);
+      assert.doesNotMatch(text, /zod|openai|SessionLifecycle\s*\{/);
+    });
+  });
+});
