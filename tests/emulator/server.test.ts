@@ -1,0 +1,289 @@
+import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
+
+const HEADERS = { authorization: `Bearer ${TEST_API_KEY}`, "openai-beta": "chatkit_beta=v1", "content-type": "application/json" };
+
+async function post(base: string, route: string, body?: unknown, headers: Record<string, string> = HEADERS) {
+  const response = await fetch(`${base}${route}`, {
+    method: "POST",
+    headers,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+describe("the ChatKit API emulator", () => {
+  const ctx = useEmulator({ rateLimitPerMinute: 1000, workflows: undefined });
+  const create = (body: unknown, headers?: Record<string, string>) => post(ctx.emulator.url, "/chatkit/sessions", body, headers);
+  const cancel = (id: string, headers?: Record<string, string>) =>
+    post(ctx.emulator.url, `/chatkit/sessions/${id}/cancel`, undefined, headers);
+
+  describe("create", () => {
+    it("answers a minimal body with the documented defaults resolved", async () => {
+      const { status, json, headers } = await create({ user: "u", workflow: { id: "wf_1" } });
+      assert.equal(status, 200);
+      assert.match(headers.get("x-request-id") ?? "", /^req_/);
+      assert.equal(json.object, "chatkit.session");
+      assert.match(json.id, /^cksess_/);
+      assert.equal(json.status, "active");
+      assert.ok(json.client_secret.length > 20);
+      assert.equal(json.expires_at, Math.floor(ctx.emulator.nowSeconds()) + 600);
+      assert.deepEqual(json.workflow, { id: "wf_1", version: null, state_variables: null, tracing: { enabled: true } });
+      assert.deepEqual(json.chatkit_configuration, {
+        automatic_thread_titling: { enabled: true },
+        file_upload: { enabled: false, max_file_size: 512, max_files: 10 },
+        history: { enabled: true, recent_threads: null },
+      });
+      assert.deepEqual(json.rate_limits, { max_requests_per_1_minute: 10 });
+      assert.equal(json.max_requests_per_1_minute, 10);
+    });
+
+    it("echoes every override", async () => {
+      const { json } = await create({
+        user: "u",
+        workflow: { id: "wf_1", version: "7", state_variables: { a: "x", b: 2, c: true }, tracing: { enabled: false } },
+        chatkit_configuration: {
+          automatic_thread_titling: { enabled: false },
+          file_upload: { enabled: true, max_file_size: 16, max_files: 2 },
+          history: { enabled: false, recent_threads: 3 },
+        },
+        expires_after: { anchor: "created_at", seconds: 30 },
+        rate_limits: { max_requests_per_1_minute: 60 },
+      });
+      assert.equal(json.workflow.version, "7");
+      assert.deepEqual(json.workflow.state_variables, { a: "x", b: 2, c: true });
+      assert.deepEqual(json.chatkit_configuration.file_upload, { enabled: true, max_file_size: 16, max_files: 2 });
+      assert.equal(json.expires_at, Math.floor(ctx.emulator.nowSeconds()) + 30);
+      assert.equal(json.max_requests_per_1_minute, 60);
+    });
+
+    const invalid: [string, unknown, string, string][] = [
+      ["a missing user", { workflow: { id: "wf_1" } }, "user", "missing_required_parameter"],
+      ["an empty user", { user: "", workflow: { id: "wf_1" } }, "user", "empty_string"],
+      ["a missing workflow id", { user: "u", workflow: {} }, "workflow.id", "missing_required_parameter"],
+      ["an unknown parameter", { user: "u", workflow: { id: "wf_1" }, scope: {} }, "scope", "unknown_parameter"],
+      ["a bare-number expires_after", { user: "u", workflow: { id: "wf_1" }, expires_after: 1800 }, "expires_after", "invalid_type"],
+      [
+        "seconds above 600",
+        { user: "u", workflow: { id: "wf_1" }, expires_after: { anchor: "created_at", seconds: 601 } },
+        "expires_after.seconds",
+        "integer_above_max_value",
+      ],
+      [
+        "a wrong anchor",
+        { user: "u", workflow: { id: "wf_1" }, expires_after: { anchor: "now", seconds: 60 } },
+        "expires_after.anchor",
+        "invalid_value",
+      ],
+      [
+        "max_file_size 513",
+        { user: "u", workflow: { id: "wf_1" }, chatkit_configuration: { file_upload: { max_file_size: 513 } } },
+        "chatkit_configuration.file_upload.max_file_size",
+        "integer_above_max_value",
+      ],
+      [
+        "a decimal max_files",
+        { user: "u", workflow: { id: "wf_1" }, chatkit_configuration: { file_upload: { max_files: 1.5 } } },
+        "chatkit_configuration.file_upload.max_files",
+        "invalid_type",
+      ],
+      [
+        "a zero rate limit",
+        { user: "u", workflow: { id: "wf_1" }, rate_limits: { max_requests_per_1_minute: 0 } },
+        "rate_limits.max_requests_per_1_minute",
+        "integer_below_min_value",
+      ],
+      [
+        "65 state variables",
+        { user: "u", workflow: { id: "wf_1", state_variables: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])) } },
+        "workflow.state_variables",
+        "object_above_max_properties",
+      ],
+      [
+        "a 65-character state variable key",
+        { user: "u", workflow: { id: "wf_1", state_variables: { ["k".repeat(65)]: 1 } } },
+        "workflow.state_variables",
+        "string_above_max_length",
+      ],
+      [
+        "an object state variable",
+        { user: "u", workflow: { id: "wf_1", state_variables: { a: { b: 1 } } } },
+        "workflow.state_variables.a",
+        "invalid_type",
+      ],
+    ];
+    for (const [name, body, param, code] of invalid) {
+      it(`refuses ${name} with a 400 naming ${param}`, async () => {
+        const before = ctx.emulator.stats.created;
+        const { status, json } = await create(body);
+        assert.equal(status, 400);
+        assert.equal(json.error.type, "invalid_request_error");
+        assert.equal(json.error.param, param);
+        assert.equal(json.error.code, code);
+        assert.equal(ctx.emulator.stats.created, before);
+      });
+    }
+
+    it("refuses a body that is not JSON", async () => {
+      const { status, json } = await create("{not json");
+      assert.equal(status, 400);
+      assert.match(json.error.message, /could not parse the JSON body/);
+    });
+
+    it("answers 404 for a workflow the key cannot see", async () => {
+      const { status, json } = await create({ user: "u", workflow: { id: "other" } });
+      assert.equal(status, 404);
+      assert.equal(json.error.message, "Workflow with id 'other' not found.");
+    });
+  });
+
+  describe("authentication and headers", () => {
+    it("answers 401 without a key", async () => {
+      const { status, json } = await create({ user: "u", workflow: { id: "wf_1" } }, { "openai-beta": "chatkit_beta=v1" });
+      assert.equal(status, 401);
+      assert.match(json.error.message, /didn't provide an API key/);
+    });
+
+    it("answers 401 for a wrong key, quoting only a masked fragment", async () => {
+      const key = "not-a-valid-key-123456";
+      const { status, json } = await create({ user: "u", workflow: { id: "wf_1" } }, { ...HEADERS, authorization: `Bearer ${key}` });
+      assert.equal(status, 401);
+      assert.equal(json.error.code, "invalid_api_key");
+      assert.ok(!json.error.message.includes(key));
+    });
+
+    it("answers 400 without the ChatKit beta header", async () => {
+      const { "openai-beta": _beta, ...headers } = HEADERS;
+      const { status, json } = await create({ user: "u", workflow: { id: "wf_1" } }, headers);
+      assert.equal(status, 400);
+      assert.match(json.error.message, /OpenAI-Beta/);
+    });
+  });
+
+  describe("cancel and expiry", () => {
+    it("cancels an active session, hides its secret, and stays cancelled when asked again", async () => {
+      const { json: created } = await create({ user: "u", workflow: { id: "wf_1" } });
+      const first = await cancel(created.id);
+      assert.equal(first.status, 200);
+      assert.equal(first.json.status, "cancelled");
+      assert.equal(first.json.client_secret, "");
+      const second = await cancel(created.id);
+      assert.equal(second.json.status, "cancelled");
+    });
+
+    it("expires sessions by its clock, and cancelling an expired session changes nothing", async () => {
+      const { json: created } = await create({ user: "u", workflow: { id: "wf_1" }, expires_after: { anchor: "created_at", seconds: 5 } });
+      ctx.emulator.advanceClock(6);
+      const answer = await cancel(created.id);
+      assert.equal(answer.json.status, "expired");
+      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(created.id)!), "expired");
+    });
+
+    it("answers 404 for an unknown session, and for another key's session", async () => {
+      const unknown = await cancel("cksess_unknown");
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.json.error.message, "Chatkit Session with id 'cksess_unknown' not found.");
+      const { json: created } = await create({ user: "u", workflow: { id: "wf_1" } });
+      const other = await cancel(created.id, { ...HEADERS, authorization: "Bearer sk-another-project-key" });
+      assert.equal(other.status, 404);
+    });
+  });
+
+  describe("rate limits and faults", () => {
+    it("injects a status with Retry-After before acting", async () => {
+      ctx.emulator.inject({ kind: "status", status: 429, retryAfterSeconds: 2, retryAfterMs: 1500, on: "create" });
+      const before = ctx.emulator.stats.created;
+      const { status, headers } = await create({ user: "u", workflow: { id: "wf_1" } });
+      assert.equal(status, 429);
+      assert.equal(headers.get("retry-after"), "2");
+      assert.equal(headers.get("retry-after-ms"), "1500");
+      assert.equal(ctx.emulator.stats.created, before);
+    });
+
+    it("drops the connection before or after acting, and can answer with a body that is not JSON", async () => {
+      let before = ctx.emulator.stats.created;
+      ctx.emulator.inject({ kind: "drop" });
+      await assert.rejects(create({ user: "u", workflow: { id: "wf_1" } }));
+      assert.equal(ctx.emulator.stats.created, before);
+      ctx.emulator.inject({ kind: "dropAfterActing" });
+      await assert.rejects(create({ user: "u", workflow: { id: "wf_1" } }));
+      assert.equal(ctx.emulator.stats.created, before + 1);
+      before = ctx.emulator.stats.created;
+      ctx.emulator.inject({ kind: "notJsonAfterActing" });
+      const answer = await create({ user: "u", workflow: { id: "wf_1" } });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.json, undefined);
+      assert.equal(ctx.emulator.stats.created, before + 1);
+    });
+
+    it("adds latency and can leave a request unanswered", async () => {
+      ctx.emulator.inject({ kind: "latency", delayMs: 200 });
+      const started = Date.now();
+      assert.equal((await create({ user: "u", workflow: { id: "wf_1" } })).status, 200);
+      assert.ok(Date.now() - started >= 190);
+      ctx.emulator.inject({ kind: "hang" });
+      await assert.rejects(
+        fetch(`${ctx.emulator.url}/chatkit/sessions`, { method: "POST", headers: HEADERS, body: "{}", signal: AbortSignal.timeout(300) }),
+      );
+    });
+  });
+
+  it("records requests without the Authorization header or any client secret", async () => {
+    const { json } = await create({ user: "recorded", workflow: { id: "wf_1" } });
+    const record = ctx.emulator.requests.find((r) => (r.body as any)?.user === "recorded");
+    assert.ok(record);
+    assert.equal(record.headers.authorization, undefined);
+    const log = JSON.stringify(ctx.emulator.requests);
+    assert.ok(!log.includes(TEST_API_KEY));
+    assert.ok(!log.includes(json.client_secret));
+  });
+
+  it("lists sessions over its control endpoint, without secrets", async () => {
+    const response = await fetch(`${ctx.emulator.url.replace(/\/v1$/, "")}/_emulator/sessions`);
+    const { data } = (await response.json()) as { data: Record<string, unknown>[] };
+    assert.ok(data.length > 0);
+    assert.ok(data.every((session) => !("client_secret" in session) && typeof session.status === "string"));
+  });
+});
+
+describe("the rate limit of the emulator", () => {
+  const ctx = useEmulator({ rateLimitPerMinute: 2 });
+
+  it("answers 429 with Retry-After once a key has used its minute, and frees the key a minute later", async () => {
+    const body = { user: "u", workflow: { id: "wf_1" } };
+    assert.equal((await post(ctx.emulator.url, "/chatkit/sessions", body)).status, 200);
+    assert.equal((await post(ctx.emulator.url, "/chatkit/sessions", body)).status, 200);
+    const limited = await post(ctx.emulator.url, "/chatkit/sessions", body);
+    assert.equal(limited.status, 429);
+    assert.equal(limited.json.error.code, "rate_limit_exceeded");
+    assert.ok(Number(limited.headers.get("retry-after")) > 0);
+    ctx.emulator.advanceClock(61);
+    assert.equal((await post(ctx.emulator.url, "/chatkit/sessions", body)).status, 200);
+  });
+});
+
+describe("the emulator's command line", () => {
+  it("prints its base URL and serves requests", async () => {
+    const cli = path.resolve(__dirname, "../../emulator/cli.js");
+    const child = spawn(process.execPath, [cli, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const url = await new Promise<string>((resolve) => {
+        child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+      });
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      const { status } = await post(url, "/chatkit/sessions", { user: "u", workflow: { id: "wf_1" } });
+      assert.equal(status, 200);
+    } finally {
+      child.kill();
+    }
+  });
+});
