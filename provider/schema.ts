@@ -161,10 +161,13 @@ function unknownKeyReason(key: string, path: readonly PropertyKey[], known: read
   const where = formatPath([...path, key]);
   const camel = snakeToCamel(key);
   if (camel !== key && known.includes(camel)) return `${where} is not known: inputs are camelCase, use ${camel}`;
+  const lower = key.toLowerCase();
   const closest = known
-    .map((candidate) => ({ candidate, distance: levenshtein(key.toLowerCase(), candidate.toLowerCase()) }))
+    .map((candidate) => ({ candidate, distance: levenshtein(lower, candidate.toLowerCase()) }))
     .sort((x, y) => x.distance - y.distance)[0];
-  if (closest && closest.distance <= 3) return `${where} is not known: did you mean ${closest.candidate}?`;
+  const extended = known.find((candidate) => lower.length >= 4 && candidate.toLowerCase().startsWith(lower));
+  const likely = closest && closest.distance <= 3 ? closest.candidate : extended;
+  if (likely) return `${where} is not known: did you mean ${likely}?`;
   return `${where} is not known; the properties here are ${known.join(", ")}`;
 }
 
@@ -190,7 +193,10 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
     case "invalid_type":
       if (value === undefined) return `${where} is required`;
       if (issue.expected === "int") return `${where} must be a whole number, got ${describeValue(value)}`;
-      if (issue.expected === "number") return `${where} must be a finite number, got ${describeValue(value)}`;
+      if (issue.expected === "number") {
+        const rule = typeof value === "number" ? "a finite number" : "a number";
+        return `${where} must be ${rule}, got ${describeValue(value)}`;
+      }
       if (issue.expected === "record")
         return `${where} must be an object (a map of names to values), got ${describeValue(value)}`;
       return `${where} must be ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}, got ${describeValue(value)}`;

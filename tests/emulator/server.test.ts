@@ -3,7 +3,11 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 
-const HEADERS = { authorization: `Bearer ${TEST_API_KEY}`, "openai-beta": "chatkit_beta=v1", "content-type": "application/json" };
+const HEADERS = {
+  authorization: `Bearer ${TEST_API_KEY}`,
+  "openai-beta": "chatkit_beta=v1",
+  "content-type": "application/json",
+};
 
 async function post(base: string, route: string, body?: unknown, headers: Record<string, string> = HEADERS) {
   const response = await fetch(`${base}${route}`, {
@@ -23,7 +27,8 @@ async function post(base: string, route: string, body?: unknown, headers: Record
 
 describe("the ChatKit API emulator", () => {
   const ctx = useEmulator({ rateLimitPerMinute: 1000, workflows: undefined });
-  const create = (body: unknown, headers?: Record<string, string>) => post(ctx.emulator.url, "/chatkit/sessions", body, headers);
+  const create = (body: unknown, headers?: Record<string, string>) =>
+    post(ctx.emulator.url, "/chatkit/sessions", body, headers);
   const cancel = (id: string, headers?: Record<string, string>) =>
     post(ctx.emulator.url, `/chatkit/sessions/${id}/cancel`, undefined, headers);
 
@@ -71,7 +76,12 @@ describe("the ChatKit API emulator", () => {
       ["an empty user", { user: "", workflow: { id: "wf_1" } }, "user", "empty_string"],
       ["a missing workflow id", { user: "u", workflow: {} }, "workflow.id", "missing_required_parameter"],
       ["an unknown parameter", { user: "u", workflow: { id: "wf_1" }, scope: {} }, "scope", "unknown_parameter"],
-      ["a bare-number expires_after", { user: "u", workflow: { id: "wf_1" }, expires_after: 1800 }, "expires_after", "invalid_type"],
+      [
+        "a bare-number expires_after",
+        { user: "u", workflow: { id: "wf_1" }, expires_after: 1800 },
+        "expires_after",
+        "invalid_type",
+      ],
       [
         "seconds above 600",
         { user: "u", workflow: { id: "wf_1" }, expires_after: { anchor: "created_at", seconds: 601 } },
@@ -104,7 +114,13 @@ describe("the ChatKit API emulator", () => {
       ],
       [
         "65 state variables",
-        { user: "u", workflow: { id: "wf_1", state_variables: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])) } },
+        {
+          user: "u",
+          workflow: {
+            id: "wf_1",
+            state_variables: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, i])),
+          },
+        },
         "workflow.state_variables",
         "object_above_max_properties",
       ],
@@ -148,14 +164,20 @@ describe("the ChatKit API emulator", () => {
 
   describe("authentication and headers", () => {
     it("answers 401 without a key", async () => {
-      const { status, json } = await create({ user: "u", workflow: { id: "wf_1" } }, { "openai-beta": "chatkit_beta=v1" });
+      const { status, json } = await create(
+        { user: "u", workflow: { id: "wf_1" } },
+        { "openai-beta": "chatkit_beta=v1" },
+      );
       assert.equal(status, 401);
       assert.match(json.error.message, /didn't provide an API key/);
     });
 
     it("answers 401 for a wrong key, quoting only a masked fragment", async () => {
       const key = "not-a-valid-key-123456";
-      const { status, json } = await create({ user: "u", workflow: { id: "wf_1" } }, { ...HEADERS, authorization: `Bearer ${key}` });
+      const { status, json } = await create(
+        { user: "u", workflow: { id: "wf_1" } },
+        { ...HEADERS, authorization: `Bearer ${key}` },
+      );
       assert.equal(status, 401);
       assert.equal(json.error.code, "invalid_api_key");
       assert.ok(!json.error.message.includes(key));
@@ -181,7 +203,11 @@ describe("the ChatKit API emulator", () => {
     });
 
     it("expires sessions by its clock, and cancelling an expired session changes nothing", async () => {
-      const { json: created } = await create({ user: "u", workflow: { id: "wf_1" }, expires_after: { anchor: "created_at", seconds: 5 } });
+      const { json: created } = await create({
+        user: "u",
+        workflow: { id: "wf_1" },
+        expires_after: { anchor: "created_at", seconds: 5 },
+      });
       ctx.emulator.advanceClock(6);
       const answer = await cancel(created.id);
       assert.equal(answer.json.status, "expired");
@@ -232,7 +258,12 @@ describe("the ChatKit API emulator", () => {
       assert.ok(Date.now() - started >= 190);
       ctx.emulator.inject({ kind: "hang" });
       await assert.rejects(
-        fetch(`${ctx.emulator.url}/chatkit/sessions`, { method: "POST", headers: HEADERS, body: "{}", signal: AbortSignal.timeout(300) }),
+        fetch(`${ctx.emulator.url}/chatkit/sessions`, {
+          method: "POST",
+          headers: HEADERS,
+          body: "{}",
+          signal: AbortSignal.timeout(300),
+        }),
       );
     });
   });

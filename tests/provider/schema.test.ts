@@ -1,0 +1,297 @@
+import * as assert from "node:assert/strict";
+import { SessionLifecycle } from "../../provider/lifecycle";
+import { formatPath, validateInputs } from "../../provider/schema";
+import { UNKNOWN } from "../../provider/unknown";
+import { useEmulator } from "../helpers/emulator";
+
+const valid = { user: "user-1", workflow: { id: "wf_1" } };
+const withWorkflow = (workflow: Record<string, unknown>) => ({ ...valid, workflow: { id: "wf_1", ...workflow } });
+const withConfig = (chatkitConfiguration: unknown) => ({ ...valid, chatkitConfiguration });
+const manyVariables = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`v${i}`, i]));
+
+/** [what, inputs, the property the failure must name, a phrase of the rule it must say]. */
+const CATALOGUE: [string, unknown, string, RegExp][] = [
+  ["no user", { workflow: { id: "wf_1" } }, "user", /is required/],
+  ["an empty user", { ...valid, user: "" }, "user", /must not be empty/],
+  ["a numeric user", { ...valid, user: 42 }, "user", /must be a string, got the number 42/],
+  ["a user object", { ...valid, user: { name: "x" } }, "user", /must be a string, got an object/],
+  ["no workflow", { user: "u" }, "workflow", /is required/],
+  ["a workflow string", { ...valid, workflow: "wf_1" }, "workflow", /must be an object/],
+  ["an empty workflow id", withWorkflow({ id: "" }), "workflow.id", /must not be empty/],
+  ["a null workflow id", withWorkflow({ id: null }), "workflow.id", /must be a string, got null/],
+  ["version latest", withWorkflow({ version: "latest" }), "workflow.version", /omit version to run the latest/],
+  ["an empty version", withWorkflow({ version: "" }), "workflow.version", /must not be empty/],
+  ["a numeric version", withWorkflow({ version: 3 }), "workflow.version", /must be a string/],
+  [
+    "snake_case state_variables",
+    withWorkflow({ state_variables: {} }),
+    "workflow.state_variables",
+    /use stateVariables/,
+  ],
+  [
+    "state variables as an array",
+    withWorkflow({ stateVariables: ["a"] }),
+    "workflow.stateVariables",
+    /must be an object/,
+  ],
+  [
+    "65 state variables",
+    withWorkflow({ stateVariables: manyVariables(65) }),
+    "workflow.stateVariables",
+    /at most 64 variables, got 65/,
+  ],
+  [
+    "a 65-character key",
+    withWorkflow({ stateVariables: { ["k".repeat(65)]: 1 } }),
+    `workflow.stateVariables.${"k".repeat(65)}`,
+    /1 to 64 characters/,
+  ],
+  ["an empty key", withWorkflow({ stateVariables: { "": 1 } }), 'workflow.stateVariables[""]', /1 to 64 characters/],
+  [
+    "a nested object value",
+    withWorkflow({ stateVariables: { plan: { tier: 1 } } }),
+    "workflow.stateVariables.plan",
+    /primitive/,
+  ],
+  ["an array value", withWorkflow({ stateVariables: { tags: ["a"] } }), "workflow.stateVariables.tags", /primitive/],
+  [
+    "a null value",
+    withWorkflow({ stateVariables: { gone: null } }),
+    "workflow.stateVariables.gone",
+    /primitive.*got null/,
+  ],
+  [
+    "a NaN value",
+    withWorkflow({ stateVariables: { n: Number.NaN } }),
+    "workflow.stateVariables.n",
+    /finite number, got NaN/,
+  ],
+  [
+    "an Infinity value",
+    withWorkflow({ stateVariables: { n: Number.POSITIVE_INFINITY } }),
+    "workflow.stateVariables.n",
+    /finite number/,
+  ],
+  [
+    "a huge string value",
+    withWorkflow({ stateVariables: { blob: "x".repeat(10 * 1024 * 1024 + 1) } }),
+    "workflow.stateVariables.blob",
+    /at most 10485760 characters/,
+  ],
+  ["tracing as a boolean", withWorkflow({ tracing: true }), "workflow.tracing", /must be an object/],
+  [
+    "tracing enabled as a string",
+    withWorkflow({ tracing: { enabled: "yes" } }),
+    "workflow.tracing.enabled",
+    /must be a boolean/,
+  ],
+  [
+    "a misspelt tracing key",
+    withWorkflow({ tracing: { enable: true } }),
+    "workflow.tracing.enable",
+    /did you mean enabled/,
+  ],
+  ["a misspelt workflow key", withWorkflow({ verison: "1" }), "workflow.verison", /did you mean version/],
+  ["expiresAfter 0", { ...valid, expiresAfter: 0 }, "expiresAfter.seconds", /at least 1, got the number 0/],
+  ["expiresAfter 601", { ...valid, expiresAfter: 601 }, "expiresAfter.seconds", /at most 600 .*10 minutes/],
+  [
+    "expiresAfter 1800 (the seed page's example)",
+    { ...valid, expiresAfter: 1800 },
+    "expiresAfter.seconds",
+    /at most 600/,
+  ],
+  ["expiresAfter 1.5", { ...valid, expiresAfter: 1.5 }, "expiresAfter.seconds", /whole number/],
+  ["expiresAfter NaN", { ...valid, expiresAfter: Number.NaN }, "expiresAfter.seconds", /finite number, got NaN/],
+  [
+    "expiresAfter Infinity",
+    { ...valid, expiresAfter: Number.POSITIVE_INFINITY },
+    "expiresAfter.seconds",
+    /finite number/,
+  ],
+  ["an expiresAfter string", { ...valid, expiresAfter: "600" }, "expiresAfter", /must be an object/],
+  [
+    "a wrong anchor",
+    { ...valid, expiresAfter: { anchor: "now", seconds: 60 } },
+    "expiresAfter.anchor",
+    /must be "created_at"/,
+  ],
+  [
+    "expiresAfter without seconds",
+    { ...valid, expiresAfter: { anchor: "created_at" } },
+    "expiresAfter.seconds",
+    /is required/,
+  ],
+  [
+    "maxFileSize 0",
+    withConfig({ fileUpload: { maxFileSize: 0 } }),
+    "chatkitConfiguration.fileUpload.maxFileSize",
+    /at least 1/,
+  ],
+  [
+    "maxFileSize 513",
+    withConfig({ fileUpload: { maxFileSize: 513 } }),
+    "chatkitConfiguration.fileUpload.maxFileSize",
+    /at most 512/,
+  ],
+  ["maxFiles 0", withConfig({ fileUpload: { maxFiles: 0 } }), "chatkitConfiguration.fileUpload.maxFiles", /at least 1/],
+  [
+    "maxFiles 2.5",
+    withConfig({ fileUpload: { maxFiles: 2.5 } }),
+    "chatkitConfiguration.fileUpload.maxFiles",
+    /whole number/,
+  ],
+  [
+    "snake_case max_file_size",
+    withConfig({ fileUpload: { max_file_size: 10 } }),
+    "chatkitConfiguration.fileUpload.max_file_size",
+    /use maxFileSize/,
+  ],
+  [
+    "recentThreads 0",
+    withConfig({ history: { recentThreads: 0 } }),
+    "chatkitConfiguration.history.recentThreads",
+    /at least 1/,
+  ],
+  [
+    "history enabled as 1",
+    withConfig({ history: { enabled: 1 } }),
+    "chatkitConfiguration.history.enabled",
+    /must be a boolean/,
+  ],
+  [
+    "a misspelt configuration key",
+    withConfig({ fileUploads: {} }),
+    "chatkitConfiguration.fileUploads",
+    /did you mean fileUpload/,
+  ],
+  [
+    "rate limit 0",
+    { ...valid, rateLimits: { maxRequestsPer1Minute: 0 } },
+    "rateLimits.maxRequestsPer1Minute",
+    /at least 1/,
+  ],
+  [
+    "a rate limit string",
+    { ...valid, rateLimits: { maxRequestsPer1Minute: "10" } },
+    "rateLimits.maxRequestsPer1Minute",
+    /must be a number, got the string "10"/,
+  ],
+  [
+    "scope (the seed page's example)",
+    { ...valid, scope: { project: "alpha" } },
+    "scope",
+    /not a field .* scoped by user/,
+  ],
+  [
+    "maxRequestsPerSession (the seed page's example)",
+    { ...valid, maxRequestsPerSession: 500 },
+    "maxRequestsPerSession",
+    /rateLimits\.maxRequestsPer1Minute/,
+  ],
+  [
+    "a top-level maxRequestsPer1Minute",
+    { ...valid, maxRequestsPer1Minute: 60 },
+    "maxRequestsPer1Minute",
+    /belongs under rateLimits/,
+  ],
+  ["snake_case expires_after", { ...valid, expires_after: { seconds: 60 } }, "expires_after", /use expiresAfter/],
+  ["a misspelt top-level key", { ...valid, chatkitConfig: {} }, "chatkitConfig", /did you mean chatkitConfiguration/],
+  ["an unrelated key", { ...valid, colour: "blue" }, "colour", /properties here are user, workflow/],
+  ["a negative renewBefore", { ...valid, renewBefore: -1 }, "renewBefore", /at least 0/],
+  [
+    "renewBefore as long as the lifetime",
+    { ...valid, expiresAfter: 120, renewBefore: 120 },
+    "renewBefore",
+    /less than the session's lifetime \(120 s\)/,
+  ],
+  ["a numeric trigger", { ...valid, triggers: { run: 1 } }, "triggers.run", /must be a string/],
+  [
+    "a user with a lone surrogate and bad type elsewhere",
+    { ...valid, user: "\ud800ok", rateLimits: [] },
+    "rateLimits",
+    /must be an object, got an array/,
+  ],
+];
+
+describe("check: the catalogue of malformed inputs", () => {
+  const ctx = useEmulator();
+
+  it(`holds at least 40 cases (${CATALOGUE.length})`, () => {
+    assert.ok(CATALOGUE.length >= 40);
+  });
+
+  for (const [what, inputs, property, rule] of CATALOGUE) {
+    it(`refuses ${what}: ${property}`, async () => {
+      const { failures } = validateInputs(inputs);
+      const failure = failures.find((f) => f.property === property);
+      assert.ok(failure, `no failure for ${property}; got ${JSON.stringify(failures.map((f) => f.property))}`);
+      assert.match(failure.reason, rule);
+      assert.ok(failure.reason.includes(property) || failure.reason.startsWith(property.split(".")[0] as string));
+    });
+  }
+
+  it("sends nothing to the API for any of them", async () => {
+    const lifecycle = new SessionLifecycle({ env: ctx.env });
+    const before = ctx.emulator.requests.length;
+    for (const [, inputs] of CATALOGUE) {
+      const checked = await lifecycle.check({}, inputs as Record<string, unknown>);
+      assert.ok((checked.failures ?? []).length > 0);
+      await assert.rejects(lifecycle.create(inputs as Record<string, unknown>), /Invalid ChatKitSession inputs/);
+    }
+    assert.equal(ctx.emulator.requests.length, before);
+  });
+});
+
+describe("check: what passes", () => {
+  it("accepts a complete valid input", () => {
+    const { failures, inputs } = validateInputs({
+      user: "u",
+      workflow: { id: "wf_1", version: "2", stateVariables: manyVariables(64), tracing: { enabled: false } },
+      chatkitConfiguration: {
+        automaticThreadTitling: { enabled: false },
+        fileUpload: { enabled: true, maxFileSize: 512, maxFiles: 1 },
+        history: { enabled: true, recentThreads: 1 },
+      },
+      expiresAfter: { anchor: "created_at", seconds: 600 },
+      rateLimits: { maxRequestsPer1Minute: 1 },
+      renewBefore: 599,
+      triggers: { a: "b" },
+    });
+    assert.deepEqual(failures, []);
+    assert.equal(inputs?.expiresAfter?.seconds, 600);
+  });
+
+  it("accepts the bare-number shorthand and an anchor left out", () => {
+    assert.deepEqual(validateInputs({ ...valid, expiresAfter: 1 }).failures, []);
+    assert.deepEqual(validateInputs({ ...valid, expiresAfter: { seconds: 600 } }).failures, []);
+  });
+
+  it("lets every value unknown during preview pass, at any depth", () => {
+    for (const inputs of [
+      { user: UNKNOWN, workflow: UNKNOWN },
+      { ...valid, workflow: { id: "wf_1", stateVariables: UNKNOWN } },
+      { ...valid, workflow: { id: "wf_1", stateVariables: { secret: UNKNOWN } } },
+      { ...valid, chatkitConfiguration: { fileUpload: { maxFileSize: UNKNOWN } } },
+      { ...valid, expiresAfter: UNKNOWN, renewBefore: UNKNOWN, triggers: UNKNOWN },
+    ]) {
+      assert.deepEqual(validateInputs(inputs).failures, [], JSON.stringify(inputs));
+    }
+  });
+
+  it("still reports real problems next to unknown values", () => {
+    const { failures } = validateInputs({ user: UNKNOWN, workflow: { id: "wf_1", version: "latest" } });
+    assert.deepEqual(
+      failures.map((f) => f.property),
+      ["workflow.version"],
+    );
+  });
+
+  it("ignores __provider", () => {
+    assert.deepEqual(validateInputs({ ...valid, __provider: "exports.handler = …" }).failures, []);
+  });
+
+  it("formats paths as users write them", () => {
+    assert.equal(formatPath(["workflow", "stateVariables", "tier"]), "workflow.stateVariables.tier");
+    assert.equal(formatPath(["workflow", "stateVariables", "a key"]), 'workflow.stateVariables["a key"]');
+  });
+});
