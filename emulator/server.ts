@@ -89,6 +89,8 @@ export interface Emulator {
   advanceClock(seconds: number): void;
   nowSeconds(): number;
   inject(fault: Fault): void;
+  /** Forgets queued and random faults. */
+  clearFaults(): void;
   setRandomFaults(random: RandomFaults | undefined): void;
   /** Sessions not cancelled and not expired. */
   activeSessions(): StoredSession[];
@@ -452,6 +454,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     nowSeconds: () => nowMs() / 1000,
     inject: (fault) => queued.push(fault),
+    clearFaults: () => {
+      queued.length = 0;
+      random = undefined;
+    },
     setRandomFaults: (next) => {
       random = next;
     },

@@ -49,15 +49,20 @@ export function isRetryable(operation: Operation, error: unknown): boolean {
     return (operation === "create" ? NOT_ACTED_STATUSES : TRANSIENT_STATUSES).has(error.status);
   }
   if (operation === "create") return failedBeforeSending(error);
-  return error instanceof APIConnectionError || error instanceof MalformedAnswerError;
+  // Connection failures, timeouts and unreadable answers: repeating a cancel is harmless.
+  return true;
 }
 
-/** A create whose outcome is unknown: the request may have reached the API and created a session. */
+/**
+ * A create whose outcome is unknown: the request may have reached the API and created a session.
+ * Only an answer that says otherwise (a 4xx, or a status that turns requests away) or a connection
+ * that never opened rules it out; a 500, a lost connection, a timeout or an unreadable answer do not.
+ */
 export function mayHaveCreated(error: unknown): boolean {
-  if (error instanceof APIError && error.status !== undefined)
-    return !NOT_ACTED_STATUSES.has(error.status) && error.status >= 500;
-  if (error instanceof MalformedAnswerError) return true;
-  return error instanceof APIConnectionError && !failedBeforeSending(error);
+  if (error instanceof APIError && error.status !== undefined) {
+    return error.status >= 500 && !NOT_ACTED_STATUSES.has(error.status);
+  }
+  return !failedBeforeSending(error);
 }
 
 /** Removes anything that looks like an API key or a client secret from text we pass on. */
@@ -88,7 +93,7 @@ function hintFor(
       return `The workflow is not visible to this key. This usually means the key belongs to another organization or project than the workflow: organization ${settings.organization ?? "(the key's default)"}, project ${settings.project ?? "(the key's default)"}. Set chatkit:organization and chatkit:project (or OPENAI_ORG_ID and OPENAI_PROJECT_ID) to the workflow's.`;
     }
     if (error.status === 429) {
-      return `Still rate limited after ${attempts} attempts. The limit belongs to the key or its project: wait, run with lower parallelism (pulumi up --parallel 4), or raise the limit.`;
+      return `Still rate limited after ${attempts} attempt${attempts === 1 ? "" : "s"}. The limit belongs to the key or its project: wait, run with lower parallelism (pulumi up --parallel 4), or raise the limit.`;
     }
   }
   if (error instanceof APIConnectionTimeoutError) {

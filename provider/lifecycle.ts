@@ -104,7 +104,12 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     const body = toCreateBody(checked);
     const lifetime = checked.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
     const answer = await this.call("create", settings, async () => {
-      const raw: unknown = await client.beta.chatkit.sessions.create(body, { timeout: settings.timeoutMs });
+      const raw: unknown = await client.beta.chatkit.sessions
+        .create(body, { timeout: settings.timeoutMs })
+        .catch((error) => {
+          // The SDK throws a SyntaxError for a body that is not JSON: the API may still have acted.
+          throw error instanceof SyntaxError ? new MalformedAnswerError("create", undefined) : error;
+        });
       const parsed = chatSessionSchema.safeParse(raw);
       if (!parsed.success) throw new MalformedAnswerError("create", sessionIdIn(raw));
       return parsed.data;

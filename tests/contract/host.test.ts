@@ -5,6 +5,7 @@ import { UNKNOWN } from "../../provider/unknown";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { type HostClient, startHost } from "../helpers/host";
 import { serializedProvider } from "../helpers/mocks";
+import { rejection } from "../helpers/rejection";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 
@@ -81,10 +82,7 @@ describe("the provider through the real dynamic-provider host (gRPC)", function 
   });
 
   it("keeps the API key out of errors", async () => {
-    const error = await host.create({ ...inputs(), workflow: { id: "not-a-workflow" } }).then(
-      () => assert.fail("expected a failure"),
-      (e: Error) => e,
-    );
+    const error = await rejection(host.create({ ...inputs(), workflow: { id: "not-a-workflow" } }));
     assert.match(error.message, /HTTP 404/);
     assert.ok(!error.message.includes(TEST_API_KEY));
     assert.ok(!host.stderr().includes(TEST_API_KEY));

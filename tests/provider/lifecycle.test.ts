@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { IMPORT_REFUSED, type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/unknown";
 import { useEmulator } from "../helpers/emulator";
+import { rejection } from "../helpers/rejection";
 
 const inputs = { user: "user-1", workflow: { id: "wf_support" } };
 
