@@ -82,12 +82,7 @@ describe("SessionLifecycle against the emulator", () => {
     });
 
     it("names the key source, the request id and the organization hint on errors, never the key", async () => {
-      const error = await lifecycle()
-        .create({ ...inputs, workflow: { id: "missing" } })
-        .then(
-          () => assert.fail("expected a failure"),
-          (e: Error) => e,
-        );
+      const error = await rejection(lifecycle().create({ ...inputs, workflow: { id: "missing" } }));
       assert.match(error.message, /HTTP 404/);
       assert.match(error.message, /request id req_/);
       assert.match(error.message, /another organization or project/);
