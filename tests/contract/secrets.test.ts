@@ -1,0 +1,155 @@
+import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import * as fc from "fast-check";
+import { SessionLifecycle } from "../../provider/lifecycle";
+import { validateInputs } from "../../provider/schema";
+import { useEmulator } from "../helpers/emulator";
+import { type HostClient, startHost } from "../helpers/host";
+import { serializedProvider } from "../helpers/mocks";
+
+const REPO_ROOT = path.resolve(__dirname, "../../..");
+const API_KEY = "sk-proj-canary-5f0e8c1d2b3a49786";
+const WRONG_KEY = "sk-revoked-canary-99aa88bb77cc";
+
+/** Every leaf path of a JSON value, as arrays of keys. */
+function leafPaths(value: unknown, prefix: string[] = []): string[][] {
+  if (value === null || typeof value !== "object" || Object.keys(value).length === 0) return [prefix];
+  return Object.entries(value).flatMap(([key, child]) => leafPaths(child, [...prefix, key]));
+}
+
+function hasPath(value: unknown, keys: string[]): boolean {
+  let current: unknown = value;
+  for (const key of keys) {
+    if (current === null || typeof current !== "object" || !(key in current)) return false;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+describe("secret hygiene across create, failure, retry and delete", function () {
+  this.timeout(60_000);
+  const emulatorLog: string[] = [];
+  const ctx = useEmulator({ apiKeys: [API_KEY], log: (line) => emulatorLog.push(line) });
+  let host: HostClient;
+  let provider: string;
+  const leftBehind: string[] = [];
+  const clientSecrets: string[] = [];
+
+  before(async () => {
+    provider = await serializedProvider();
+    leftBehind.push(provider);
+    host = await startHost({ cwd: REPO_ROOT, env: { OPENAI_API_KEY: WRONG_KEY, OPENAI_BASE_URL: "" } });
+    await host.configure({ "chatkit:apiKey": API_KEY, "chatkit:baseUrl": ctx.emulator.url, "chatkit:maxRetries": "2" });
+  });
+  after(async () => {
+    await host?.close();
+  });
+
+  const news = (extra: Record<string, unknown> = {}) => ({
+    __provider: provider,
+    user: "secret-user",
+    workflow: { id: "wf_secret", stateVariables: { token: "user-secret-value" } },
+    ...extra,
+  });
+  const record = (properties: Record<string, any>) => {
+    clientSecrets.push(properties.clientSecret);
+    const { clientSecret: _secret, ...plain } = properties;
+    leftBehind.push(JSON.stringify(plain));
+  };
+  const expectFailure = async (promise: Promise<unknown>) => {
+    await promise.then(
+      () => assert.fail("expected a failure"),
+      (error: Error) => leftBehind.push(error.message),
+    );
+  };
+
+  it("leaves no API key and no client secret anywhere", async () => {
+    const created = await host.create(news());
+    record(created.properties);
+
+    ctx.emulator.inject({ kind: "status", status: 429, retryAfterMs: 10, on: "create" });
+    const retried = await host.create(news());
+    record(retried.properties);
+
+    ctx.emulator.inject({ kind: "status", status: 500, on: "create" });
+    await expectFailure(host.create(news()));
+    ctx.emulator.inject({ kind: "dropAfterActing", on: "create" });
+    await expectFailure(host.create(news()));
+    ctx.emulator.inject({ kind: "notJsonAfterActing", on: "create" });
+    await expectFailure(host.create(news()));
+    await expectFailure(host.create(news({ workflow: { id: "missing" } })));
+    await expectFailure(host.create(news({ expiresAfter: 5000 })));
+
+    ctx.emulator.inject({ kind: "status", status: 503, on: "cancel" });
+    await host.delete(created.id, created.properties);
+    ctx.emulator.inject({ kind: "status", status: 403, on: "cancel" });
+    await expectFailure(host.delete(retried.id, retried.properties));
+    await host.delete(retried.id, retried.properties);
+
+    // A key the API refuses: its masked fragment in the API's message must not come through.
+    const refused = new SessionLifecycle({ env: { OPENAI_API_KEY: WRONG_KEY, OPENAI_BASE_URL: ctx.emulator.url } });
+    await expectFailure(refused.create({ user: "u", workflow: { id: "wf_secret" } }));
+
+    for (const session of ctx.emulator.sessions.values()) clientSecrets.push(String(session.response.client_secret));
+    leftBehind.push(host.stderr(), JSON.stringify(ctx.emulator.requests), emulatorLog.join("\n"));
+
+    const everything = leftBehind.join("\n");
+    const secrets = [API_KEY, WRONG_KEY, `${WRONG_KEY.slice(-4)}.`, ...clientSecrets.filter(Boolean)];
+    assert.ok(clientSecrets.length >= 4);
+    const hits = secrets.filter((secret) => everything.includes(secret));
+    assert.deepEqual(hits, [], "secrets found in what the provider leaves behind");
+    assert.match(host.stderr(), /may have been created but not recorded/, "warnings are logged and were scanned");
+  });
+
+  it("keeps every input's key path in the outputs, so a secret input stays secret", async () => {
+    const lifecycle = new SessionLifecycle({ env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: ctx.emulator.url } });
+    const inputs = fc.record(
+      {
+        user: fc.string({ minLength: 1, maxLength: 5 }),
+        workflow: fc.record(
+          {
+            id: fc.constant("wf_paths"),
+            version: fc.constantFrom("1", "2"),
+            stateVariables: fc.dictionary(
+              fc.string({ minLength: 1, maxLength: 6 }),
+              fc.oneof(fc.string(), fc.boolean(), fc.integer()),
+              {
+                maxKeys: 5,
+              },
+            ),
+            tracing: fc.record({ enabled: fc.boolean() }),
+          },
+          { requiredKeys: ["id"] },
+        ),
+        chatkitConfiguration: fc.record(
+          {
+            fileUpload: fc.record(
+              { enabled: fc.boolean(), maxFileSize: fc.integer({ min: 1, max: 512 }) },
+              { requiredKeys: [] },
+            ),
+            history: fc.record({ recentThreads: fc.integer({ min: 1, max: 9 }) }, { requiredKeys: [] }),
+          },
+          { requiredKeys: [] },
+        ),
+        expiresAfter: fc.oneof(
+          fc.integer({ min: 100, max: 600 }),
+          fc.record({ anchor: fc.constant("created_at"), seconds: fc.integer({ min: 100, max: 600 }) }),
+        ),
+        rateLimits: fc.record({ maxRequestsPer1Minute: fc.integer({ min: 1, max: 99 }) }),
+        renewBefore: fc.integer({ min: 0, max: 99 }),
+        triggers: fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), fc.string(), { maxKeys: 3 }),
+      },
+      { requiredKeys: ["user", "workflow"] },
+    );
+    await fc.assert(
+      fc.asyncProperty(inputs, async (given) => {
+        assert.deepEqual(validateInputs(given).failures, []);
+        const { outs } = await lifecycle.create(given);
+        for (const keys of leafPaths(given)) {
+          assert.ok(hasPath(outs, keys), `output lacks ${keys.join(".")}`);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
