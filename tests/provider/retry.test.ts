@@ -1,0 +1,51 @@
+import * as assert from "node:assert/strict";
+import { APIError } from "openai";
+import { AttemptsFailed, backoffMs, retryAfterMs, withRetries } from "../../provider/retry";
+
+const apiError = (status: number, headers: Record<string, string> = {}) =>
+  APIError.generate(status, { error: { message: "x", type: "t" } }, undefined, new Headers(headers));
+
+describe("retry", () => {
+  it("reads retry-after-ms, Retry-After in seconds, and Retry-After as a date", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": "250", "retry-after": "9" }), now), 250);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after": "3" }), now), 3000);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after": "Thu, 01 Jan 2026 00:00:05 GMT" }), now), 5000);
+    assert.equal(retryAfterMs(apiError(429), now), undefined);
+    assert.equal(retryAfterMs(new Error("plain"), now), undefined);
+  });
+
+  it("backs off exponentially from 0.5 s, capped at 8 s, with up to a quarter of jitter", () => {
+    const policy = { maxRetries: 10, budgetMs: 60_000 };
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((retry) => backoffMs(retry, policy, () => 0)),
+      [500, 1000, 2000, 4000, 8000, 8000],
+    );
+    assert.equal(
+      backoffMs(1, policy, () => 1),
+      375,
+    );
+  });
+
+  it("returns the first success and counts attempts on failure", async () => {
+    let calls = 0;
+    const deps = { sleep: async () => {}, random: () => 0, now: () => 0 };
+    const value = await withRetries(
+      async () => (++calls < 3 ? Promise.reject(apiError(503)) : "ok"),
+      () => true,
+      { maxRetries: 5, budgetMs: 1e6 },
+      deps,
+    );
+    assert.equal(value, "ok");
+    assert.equal(calls, 3);
+    const failure = await withRetries(
+      () => Promise.reject(apiError(400)),
+      () => false,
+      { maxRetries: 5, budgetMs: 1e6 },
+      deps,
+    ).catch((e) => e);
+    assert.ok(failure instanceof AttemptsFailed);
+    assert.equal(failure.attempts, 1);
+    assert.equal(failure.message, "failed after 1 attempt");
+  });
+});

@@ -1,0 +1,68 @@
+import * as assert from "node:assert/strict";
+import { MissingApiKeyError, readStackSettings, resolveSettings, SETTING_DEFAULTS } from "../../provider/settings";
+
+const reader = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
+
+describe("settings", () => {
+  it("reads the chatkit: stack config keys", () => {
+    const stack = readStackSettings(
+      reader({
+        "chatkit:apiKey": "sk-a",
+        "chatkit:baseUrl": "http://x/v1",
+        "chatkit:organization": "org_1",
+        "chatkit:project": "proj_1",
+        "chatkit:timeoutSeconds": "5",
+        "chatkit:maxRetries": "0",
+        "chatkit:retryBudgetSeconds": "30",
+      }),
+    );
+    assert.deepEqual(stack, {
+      apiKey: "sk-a",
+      baseUrl: "http://x/v1",
+      organization: "org_1",
+      project: "proj_1",
+      timeoutSeconds: 5,
+      maxRetries: 0,
+      retryBudgetSeconds: 30,
+    });
+  });
+
+  it("refuses a timeout that is not a positive number, naming the key", () => {
+    assert.throws(
+      () => readStackSettings(reader({ "chatkit:timeoutSeconds": "soon" })),
+      /chatkit:timeoutSeconds must be a positive number/,
+    );
+  });
+
+  it("lets stack config win over the environment, which is the fallback", () => {
+    const env = {
+      OPENAI_API_KEY: "sk-env",
+      OPENAI_BASE_URL: "http://env/v1",
+      OPENAI_ORG_ID: "org_env",
+      OPENAI_PROJECT_ID: "proj_env",
+    };
+    const fromEnv = resolveSettings({}, env);
+    assert.equal(fromEnv.apiKey, "sk-env");
+    assert.equal(fromEnv.apiKeySource, "environment variable OPENAI_API_KEY");
+    assert.equal(fromEnv.organization, "org_env");
+    assert.equal(fromEnv.project, "proj_env");
+    const fromStack = resolveSettings({ apiKey: "sk-stack", baseUrl: "http://stack/v1", project: "proj_stack" }, env);
+    assert.equal(fromStack.apiKey, "sk-stack");
+    assert.equal(fromStack.apiKeySource, "stack config chatkit:apiKey");
+    assert.equal(fromStack.baseURL, "http://stack/v1");
+    assert.equal(fromStack.project, "proj_stack");
+  });
+
+  it("uses provider-sized timeouts and retries by default, not the SDK's ten minutes", () => {
+    const settings = resolveSettings({}, { OPENAI_API_KEY: "sk-x" });
+    assert.equal(settings.baseURL, "https://api.openai.com/v1");
+    assert.equal(settings.timeoutMs, SETTING_DEFAULTS.timeoutSeconds * 1000);
+    assert.ok(settings.timeoutMs <= 60_000);
+    assert.equal(settings.maxRetries, 4);
+  });
+
+  it("says where to set a key when none is found", () => {
+    assert.throws(() => resolveSettings({}, {}), MissingApiKeyError);
+    assert.throws(() => resolveSettings({}, { OPENAI_API_KEY: "" }), /chatkit:apiKey/);
+  });
+});
