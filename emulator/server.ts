@@ -274,6 +274,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (url.pathname.startsWith("/_emulator/")) return control(req, res, record, url.pathname);
     requests.push(record);
 
+    if (url.pathname === "/v1/chatkit/threads" && req.method === "GET") return listThreads(req, res, record);
     const cancelMatch = /^\/v1\/chatkit\/sessions\/([^/]+)\/cancel$/.exec(url.pathname);
     const endpoint = url.pathname === "/v1/chatkit/sessions" ? "create" : cancelMatch ? "cancel" : undefined;
     if (!endpoint || req.method !== "POST") {
@@ -390,6 +391,31 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return res.end("<html>502 Bad Gateway</html>");
     }
     send(res, record, 200, answer);
+  }
+
+  /**
+   * GET /v1/chatkit/threads, the way a ChatKit front end calls it: with the session's client
+   * secret as bearer token (or an API key). Threads are not emulated, so the list is empty; what
+   * matters is that a cancelled or expired secret is refused.
+   */
+  function listThreads(req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
+    const header = req.headers.authorization ?? "";
+    const bearer = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    const session = [...sessions.values()].find((candidate) => candidate.response.client_secret === bearer);
+    if (session) {
+      if (statusOf(session) !== "active") {
+        return fail(res, record, 401, {
+          message: `This ChatKit session is ${statusOf(session)}; its client secret can no longer be used.`,
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_client_secret",
+        });
+      }
+    } else {
+      const auth = authenticate(req);
+      if ("error" in auth) return fail(res, record, auth.status, auth.error);
+    }
+    send(res, record, 200, { object: "list", data: [], first_id: null, last_id: null, has_more: false });
   }
 
   /** Test and tooling hooks over HTTP, for an emulator started from the command line. */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 
 /** What the program sent to the engine for one resource. */
@@ -8,9 +9,22 @@ export interface Registration {
   name: string;
   inputs: Record<string, any>;
   additionalSecretOutputs: string[];
+  /** Key paths of the inputs that were secret (the engine marks the outputs at these paths). */
+  secretPaths: string[][];
 }
 
-type NewResource = (args: pulumi.runtime.MockResourceArgs) => Promise<pulumi.runtime.MockResourceResult>;
+/** Key paths holding secret values in a serialized (wire) property object. */
+function secretPathsIn(value: unknown, prefix: string[] = []): string[][] {
+  if (value === null || typeof value !== "object") return [];
+  const record = value as Record<string, unknown>;
+  if (record[rpc.specialSigKey] === rpc.specialSecretSig) return [prefix];
+  return Object.entries(record).flatMap(([key, child]) => secretPathsIn(child, [...prefix, key]));
+}
+
+type NewResource = (
+  args: pulumi.runtime.MockResourceArgs,
+  registration: Registration,
+) => Promise<pulumi.runtime.MockResourceResult>;
 
 /**
  * Runs a Pulumi program in-process under setMocks and records every registration, including the
@@ -20,28 +34,35 @@ export async function runUnderMocks<T>(
   program: () => T | Promise<T>,
   newResource: NewResource = async (args) => ({ id: `${args.name}-id`, state: args.inputs }),
   preview = false,
+  project = "chatkit-test",
 ): Promise<{ result: T; registrations: Registration[] }> {
   const registrations: Registration[] = [];
-  const pending = new Map<string, string[]>();
+  const pending = new Map<string, { additionalSecretOutputs: string[]; secretPaths: string[][] }>();
   const original = MockMonitor.prototype.registerResource;
   MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, callback: any) {
-    pending.set(req.getName(), req.getAdditionalsecretoutputsList());
+    pending.set(req.getName(), {
+      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+      secretPaths: secretPathsIn(req.getObject()?.toJavaScript()),
+    });
     return original.call(this, req, callback);
   };
   await pulumi.runtime.setMocks(
     {
       newResource: async (args) => {
-        registrations.push({
+        const registration = {
           type: args.type,
           name: args.name,
           inputs: args.inputs,
-          additionalSecretOutputs: pending.get(args.name) ?? [],
-        });
-        return newResource(args);
+          additionalSecretOutputs: [],
+          secretPaths: [],
+          ...pending.get(args.name),
+        };
+        registrations.push(registration);
+        return newResource(args, registration);
       },
       call: (args) => args.inputs,
     },
-    "chatkit-test",
+    project,
     "test",
     preview,
   );
@@ -79,4 +100,27 @@ export async function serializedProvider(): Promise<string> {
     () => new ChatKitSession("probe", { user: "probe", workflow: { id: "wf_probe" } }),
   );
   return registrations[0]?.inputs.__provider as string;
+}
+
+/** Wraps the values at these key paths as secrets, the way the engine marks a provider's outputs. */
+export function markSecret(state: Record<string, any>, paths: string[][]): Record<string, any> {
+  const copy = structuredClone(state);
+  for (const path of paths) {
+    let parent: any = copy;
+    for (const key of path.slice(0, -1)) parent = parent?.[key];
+    const last = path.at(-1);
+    if (parent && last !== undefined && last in parent) {
+      parent[last] = { [rpc.specialSigKey]: rpc.specialSecretSig, value: parent[last] };
+    }
+  }
+  return copy;
+}
+
+/** The plain values of a property object, as the engine sends them to a provider that takes no secrets. */
+export function revealSecrets(value: unknown): any {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(revealSecrets);
+  const record = value as Record<string, unknown>;
+  if (record[rpc.specialSigKey] === rpc.specialSecretSig) return revealSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, revealSecrets(child)]));
 }
