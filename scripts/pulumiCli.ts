@@ -12,7 +12,7 @@ function run(file: string, args: string[], timeoutMs: number, cwd?: string): Pro
       if (error) {
         const why = error.killed
           ? `no answer within ${timeoutMs / 1000} s`
-          : (stderr.trim() || error.message).split("\n")[0];
+          : (stderr.trim() || error.message).split("\n").at(-1);
         reject(new Error(why));
       } else {
         resolve(stdout.trim());
@@ -39,7 +39,8 @@ export async function findPulumiCli(
   }
   try {
     // The npm package installs the CLI on first use; run it in a child so the timeout holds.
-    const script = "require('pulumi/lib/resolve').resolve().then((bin) => console.log(bin))";
+    const script =
+      "require('pulumi/lib/resolve').resolve().then((bin) => console.log(bin), (e) => { console.error(e.message); process.exit(1); })";
     const bin = (await run(process.execPath, ["-e", script], timeoutMs, projectRoot)).split("\n").at(-1) ?? "";
     const version = await run(bin, ["version"], timeoutMs);
     return { found: true, bin, version, source: "the npm package pulumi" };

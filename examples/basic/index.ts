@@ -7,6 +7,9 @@ const config = new pulumi.Config();
 const session = new ChatKitSession("support-chat", {
   user: config.get("user") ?? "demo-user",
   workflow: { id: config.get("workflowId") ?? "wf_demo" },
+  // Optional: a shorter life than the API's ten minutes, and the renewal window.
+  expiresAfter: config.getNumber("ttlSeconds"),
+  renewBefore: config.getNumber("renewBefore"),
 });
 
 export const sessionId = session.id;

@@ -36,8 +36,9 @@ const sessions = tenants.map(
         history: { enabled: true, recentThreads: tenant.historyThreads },
       },
       rateLimits: { maxRequestsPer1Minute: tenant.plan === "pro" ? 60 : 10 },
+      expiresAfter: config.getNumber("ttlSeconds"),
       // Renew two minutes before expiry, so a front end never receives a secret about to die.
-      renewBefore: 120,
+      renewBefore: config.getNumber("renewBefore") ?? 120,
       triggers: { rotation },
     }),
 );

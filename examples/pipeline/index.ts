@@ -17,6 +17,7 @@ const session = new ChatKitSession("pipeline-session", {
   workflow: { id: config.get("workflowId") ?? "wf_demo" },
   // Long enough for the test step, short enough that a forgotten session dies on its own.
   expiresAfter: config.getNumber("ttlSeconds") ?? 300,
+  renewBefore: config.getNumber("renewBefore"),
   // A new run always gets a new session, even if the previous stack was not destroyed.
   triggers: { run: runId },
 });

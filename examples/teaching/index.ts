@@ -26,14 +26,14 @@ const session = new ChatKitSession("lesson", {
     // Values the workflow can read. Wrap one in pulumi.secret() and it stays encrypted in state.
     stateVariables: { course: "pulumi-101", lesson: 1 },
   },
-  // Five minutes of life instead of the default ten.
-  expiresAfter: 300,
+  // Five minutes of life instead of the default ten (try `pulumi config set ttlSeconds 120`).
+  expiresAfter: config.getNumber("ttlSeconds") ?? 300,
   // Step 4. Renewal.
   //
   // Sessions expire, and the API cannot extend one. So every `pulumi up` checks the clock:
   // a session with less than `renewBefore` seconds left (here one minute) is replaced by a new
   // one, created before the old one is cancelled. An `up` right after an `up` changes nothing.
-  renewBefore: 60,
+  renewBefore: config.getNumber("renewBefore") ?? 60,
 });
 
 // Step 5. Outputs, and why the secret is a secret.

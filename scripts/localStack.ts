@@ -1,0 +1,82 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Emulator, startEmulator } from "../emulator/server";
+import { findPulumiCli, INSTALL_ADVICE } from "./pulumiCli";
+
+/** The repository root (this file runs from dist/scripts). */
+export const ROOT = path.resolve(__dirname, "../..");
+export const STACK = "dev";
+/** The passphrase of the local stack's secrets, documented in the README; set your own to override. */
+export const DEFAULT_PASSPHRASE = "chatkit-local-dev";
+/** Any key the emulator accepts: it only checks the "sk-" prefix. */
+export const EMULATOR_API_KEY = "sk-local-emulator";
+
+export interface LocalStack {
+  bin: string;
+  env: NodeJS.ProcessEnv;
+  pulumi(args: string[], options?: { quiet?: boolean }): Promise<{ code: number; stdout: string }>;
+}
+
+/** The Pulumi CLI with a file backend inside the repository, or a clear exit when there is no CLI. */
+export async function openLocalStack(): Promise<LocalStack> {
+  const cli = await findPulumiCli(180_000);
+  if (!cli.found) {
+    console.error(
+      `No Pulumi CLI could be found or fetched (${cli.reason}).\n${INSTALL_ADVICE}\nThe tests need no CLI: npm test.`,
+    );
+    process.exit(1);
+  }
+  const stateDir = path.join(ROOT, ".pulumi-state");
+  fs.mkdirSync(stateDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? DEFAULT_PASSPHRASE,
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    // Language hosts are installed next to the CLI.
+    PATH: path.isAbsolute(cli.bin)
+      ? `${path.dirname(cli.bin)}${path.delimiter}${process.env.PATH ?? ""}`
+      : process.env.PATH,
+  };
+  const pulumi: LocalStack["pulumi"] = (args, options = {}) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(cli.bin, args, {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", options.quiet ? "pipe" : "inherit", "inherit"],
+      });
+      let stdout = "";
+      child.stdout?.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+      });
+      child.once("error", reject);
+      child.once("exit", (code) => resolve({ code: code ?? 1, stdout }));
+    });
+  return { bin: cli.bin, env, pulumi };
+}
+
+/**
+ * Starts the local emulator unless an API key is configured (stack config chatkit:apiKey, or
+ * OPENAI_API_KEY), and points the provider at it through the environment.
+ */
+export async function emulatorUnlessKeyed(stack: LocalStack): Promise<Emulator | undefined> {
+  const keyInConfig =
+    (await stack.pulumi(["config", "get", "chatkit:apiKey", "--stack", STACK], { quiet: true })).code === 0;
+  if (keyInConfig || process.env.OPENAI_API_KEY) {
+    console.log(
+      `Using the OpenAI API with the key from ${keyInConfig ? "stack config chatkit:apiKey" : "OPENAI_API_KEY"}.`,
+    );
+    return undefined;
+  }
+  const emulator = await startEmulator();
+  stack.env.OPENAI_BASE_URL = emulator.url;
+  stack.env.OPENAI_API_KEY = EMULATOR_API_KEY;
+  console.log(`No API key configured: using the local ChatKit emulator at ${emulator.url}.`);
+  return emulator;
+}
+
+export async function must(step: Promise<{ code: number }>, what: string): Promise<void> {
+  const { code } = await step;
+  if (code !== 0) throw new Error(`${what} failed (exit code ${code})`);
+}

@@ -1,0 +1,88 @@
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+
+const REPO_ROOT = path.resolve(__dirname, "../../..");
+const START = path.join(REPO_ROOT, "dist", "scripts", "start.js");
+const run = promisify(execFile);
+
+/**
+ * A recording stand-in for the Pulumi CLI: it logs each call (arguments and the environment npm
+ * start prepared) and answers the few calls whose output npm start reads. It checks npm start's
+ * own logic; the real CLI is exercised by the end-to-end tests where it exists.
+ */
+const STAND_IN = `#!${process.execPath}
+const fs = require("fs");
+const args = process.argv.slice(2);
+const env = process.env;
+fs.appendFileSync(env.STAND_IN_LOG, JSON.stringify({ args, backend: env.PULUMI_BACKEND_URL, passphrase: env.PULUMI_CONFIG_PASSPHRASE, baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY }) + "\\n");
+if (args[0] === "version") console.log("v3.999.0-stand-in");
+else if (args[0] === "config" && args[1] === "get") process.exit(1);
+else if (args[0] === "stack" && args[1] === "output") console.log(JSON.stringify({ sessionId: "cksess_standin", clientSecret: "[secret]" }));
+`;
+
+describe("npm start", function () {
+  this.timeout(60_000);
+  let bin: string;
+  let log: string;
+  const pathWithout = (extra?: string) =>
+    [extra, path.dirname(process.execPath), "/usr/bin", "/bin"].filter(Boolean).join(path.delimiter);
+
+  before(() => {
+    bin = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-standin-"));
+    log = path.join(bin, "calls.jsonl");
+    fs.writeFileSync(path.join(bin, "pulumi"), STAND_IN, { mode: 0o755 });
+  });
+  after(() => fs.rmSync(bin, { recursive: true, force: true }));
+
+  it("stops at once with what to install when no CLI can be found or fetched", async () => {
+    const started = Date.now();
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-nohome-"));
+    const failure = await run(process.execPath, [START], {
+      cwd: REPO_ROOT,
+      env: { PATH: pathWithout(), HOME: home, PULUMI_HOME: home, PULUMI_VERSION: "0.0.0-none" },
+    }).then(
+      () => assert.fail("npm start succeeded without a CLI"),
+      (error: { code: number; stderr: string }) => error,
+    );
+    fs.rmSync(home, { recursive: true, force: true });
+    assert.equal(failure.code, 1);
+    assert.match(failure.stderr, /No Pulumi CLI could be found or fetched/);
+    assert.match(failure.stderr, /Install the Pulumi CLI/);
+    assert.ok(Date.now() - started < 45_000);
+  });
+
+  it("runs up on the local dev stack against the emulator and prints the outputs, secret masked", async () => {
+    const { stdout } = await run(process.execPath, [START], {
+      cwd: REPO_ROOT,
+      env: { PATH: pathWithout(bin), HOME: os.homedir(), STAND_IN_LOG: log },
+    });
+    const calls = fs
+      .readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      calls.map((call) => call.args.join(" ")),
+      [
+        "version",
+        "stack select --create dev",
+        "config get chatkit:apiKey --stack dev",
+        "up --yes --stack dev",
+        "stack output --json --stack dev",
+      ],
+    );
+    const up = calls[3];
+    assert.equal(up.backend, `file://${path.join(REPO_ROOT, ".pulumi-state")}`);
+    assert.equal(up.passphrase, "chatkit-local-dev");
+    assert.match(up.baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    assert.equal(up.apiKey, "sk-local-emulator");
+    assert.match(stdout, /using the local ChatKit emulator/);
+    assert.match(stdout, /clientSecret\s+"\[secret\]"/);
+    assert.match(stdout, /npm run pulumi -- stack output --show-secrets clientSecret/);
+    assert.match(stdout, /npm run destroy/);
+  });
+});
