@@ -5,10 +5,21 @@ import type { ResolvedSettings } from "./settings";
 /** One client per configuration, reused across resources (keeps connections warm). */
 const clients = new Map<string, OpenAI>();
 
+/** The last key seen and its digest: hashing on every call would cost more than the rest of the lookup. */
+let lastKey: { apiKey: string; digest: string } | undefined;
+
 function cacheKey(settings: ResolvedSettings): string {
   // The key is hashed so that the cache never holds it as plain text in a map key.
-  const keyDigest = createHash("sha256").update(settings.apiKey).digest("hex");
-  return JSON.stringify([keyDigest, settings.baseURL, settings.organization, settings.project, settings.timeoutMs]);
+  if (lastKey?.apiKey !== settings.apiKey) {
+    lastKey = { apiKey: settings.apiKey, digest: createHash("sha256").update(settings.apiKey).digest("hex") };
+  }
+  return JSON.stringify([
+    lastKey.digest,
+    settings.baseURL,
+    settings.organization,
+    settings.project,
+    settings.timeoutMs,
+  ]);
 }
 
 export function clientFor(settings: ResolvedSettings): OpenAI {

@@ -11,7 +11,7 @@ import {
   type SessionShape,
 } from "./normalize";
 import { AttemptsFailed, withRetries } from "./retry";
-import { validateInputs } from "./schema";
+import { checkedInputs, validateInputs } from "./schema";
 import {
   type ConfigReader,
   type ResolvedSettings,
@@ -20,7 +20,7 @@ import {
   type StackSettings,
 } from "./settings";
 import { containsUnknown } from "./unknown";
-import { chatSessionSchema, type SessionOutputs, toCreateBody, toOutputs } from "./wire";
+import { readSession, type SessionOutputs, toCreateBody, toOutputs } from "./wire";
 
 export interface LifecycleOptions {
   /** Milliseconds since the epoch; injectable so expiry and renewal are tested without waiting. */
@@ -97,8 +97,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   }
 
   async create(inputs: Props): Promise<{ id: string; outs: SessionOutputs }> {
-    const { inputs: checked, failures } = validateInputs(inputs);
-    if (!checked) throw new Error(`Invalid ChatKitSession inputs: ${failures.map((f) => f.reason).join("; ")}`);
+    const checked = checkedInputs(inputs);
     const settings = this.settings();
     const client = clientFor(settings);
     const body = toCreateBody(checked);
@@ -110,9 +109,9 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
           // The SDK throws a SyntaxError for a body that is not JSON: the API may still have acted.
           throw error instanceof SyntaxError ? new MalformedAnswerError("create", undefined) : error;
         });
-      const parsed = chatSessionSchema.safeParse(raw);
-      if (!parsed.success) throw new MalformedAnswerError("create", sessionIdIn(raw));
-      return parsed.data;
+      const session = readSession(raw);
+      if (!session) throw new MalformedAnswerError("create", sessionIdIn(raw));
+      return session;
     }).catch(async (error: unknown) => {
       throw await this.explainFailedCreate(error, settings, lifetime);
     });

@@ -30,6 +30,8 @@ export interface HostClient {
   stderr(): string;
   /** Milliseconds from spawning the host to its port being printed. */
   readonly startupMs: number;
+  /** The host process (for measurements). */
+  readonly process: ChildProcess;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function startHost(options: HostOptions): Promise<HostClient> {
 
   return {
     startupMs,
+    process: child,
     stderr: () => stderr,
     async configure(config) {
       const request = new providerPb.ConfigureRequest();

@@ -230,14 +230,21 @@ describe("check: the catalogue of malformed inputs", () => {
     });
   }
 
-  it("sends nothing to the API for any of them", async () => {
+  it("fails check for every one of them without a network call (the engine then never calls create)", async () => {
     const lifecycle = new SessionLifecycle({ env: ctx.env });
     const before = ctx.emulator.requests.length;
-    for (const [, inputs] of CATALOGUE) {
+    for (const [what, inputs] of CATALOGUE) {
       const checked = await lifecycle.check({}, inputs as Record<string, unknown>);
-      assert.ok((checked.failures ?? []).length > 0);
-      await assert.rejects(lifecycle.create(inputs as Record<string, unknown>), /Invalid ChatKitSession inputs/);
+      assert.ok((checked.failures ?? []).length > 0, what);
     }
+    assert.equal(ctx.emulator.requests.length, before);
+  });
+
+  it("create refuses inputs it cannot build a request from, before sending", async () => {
+    const lifecycle = new SessionLifecycle({ env: ctx.env });
+    const before = ctx.emulator.requests.length;
+    await assert.rejects(lifecycle.create({ workflow: { id: "wf_1" } }), /user and workflow\.id must be strings/);
+    await assert.rejects(lifecycle.create({ user: "u", workflow: "wf_1" }), /user and workflow\.id must be strings/);
     assert.equal(ctx.emulator.requests.length, before);
   });
 });
