@@ -2,6 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { APIError } from "openai";
 import { clientFor } from "./client";
 import { ChatKitApiError, isRetryable, MalformedAnswerError, mayHaveCreated, type Operation, redact } from "./errors";
+import { checkedInputs } from "./inputs";
 import {
   canonicalJson,
   DEFAULTS,
@@ -11,7 +12,6 @@ import {
   type SessionShape,
 } from "./normalize";
 import { AttemptsFailed, withRetries } from "./retry";
-import { checkedInputs, validateInputs } from "./schema";
 import {
   type ConfigReader,
   type ResolvedSettings,
@@ -41,6 +41,9 @@ export const IMPORT_REFUSED =
 
 type Props = Record<string, unknown>;
 
+/** zod takes about 85 ms to load and only check needs it: destroy, refresh and diff never load it. */
+const loadSchema = () => require("./schema") as typeof import("./schema");
+
 function withoutProvider(props: Props | undefined): Props {
   const { __provider: _provider, ...rest } = props ?? {};
   return rest;
@@ -69,7 +72,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   }
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    const { failures } = validateInputs(news);
+    const { failures } = loadSchema().validateInputs(news);
     return { inputs: withoutProvider(news), failures };
   }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { expandShorthands } from "./inputs";
 import { DEFAULTS } from "./normalize";
 import { isUnknownAt, valueAt } from "./unknown";
 
@@ -215,17 +216,6 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
   }
 }
 
-/** A bare number of seconds is shorthand for expiresAfter { anchor: "created_at", seconds }. */
-function expandShorthands(given: unknown): unknown {
-  if (given === null || typeof given !== "object" || Array.isArray(given)) return given;
-  const record = given as Record<string, unknown>;
-  const { __provider: _ignored, ...inputs } = record;
-  if (typeof inputs.expiresAfter === "number") {
-    inputs.expiresAfter = { anchor: "created_at", seconds: inputs.expiresAfter };
-  }
-  return inputs;
-}
-
 /**
  * Validates raw inputs against the documented limits. Never throws, whatever the JSON; values
  * still unknown during preview pass. Failures name the camelCase path and the rule.
@@ -249,18 +239,4 @@ export function validateInputs(given: unknown): { inputs?: SessionInputs; failur
     failures.push({ property: where, reason: reasonFor(issue, valueAt(raw, path), where) });
   }
   return { failures };
-}
-
-/**
- * Inputs that check has already accepted, in their checked form. The engine only ever calls
- * create with the inputs check returned, so create does not pay for a second full validation
- * (about 0.1 ms per create, measured: see README, Performance); this only guards what building the
- * request body relies on.
- */
-export function checkedInputs(given: Record<string, unknown>): SessionInputs {
-  const inputs = expandShorthands(given) as SessionInputs;
-  if (typeof inputs?.user !== "string" || typeof inputs.workflow?.id !== "string") {
-    throw new Error("Invalid ChatKitSession inputs: user and workflow.id must be strings (run check first)");
-  }
-  return inputs;
 }
