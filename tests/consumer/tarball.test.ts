@@ -48,7 +48,7 @@ describe("the packed tarball in a fresh Pulumi project", function () {
     );
     execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
       cwd: project,
-      stdio: "inherit",
+      stdio: ["ignore", "ignore", "inherit"],
     });
     fs.writeFileSync(path.join(project, "program.js"), PROGRAM);
     provider = JSON.parse(execFileSync(process.execPath, ["program.js"], { cwd: project }).toString()).provider;
