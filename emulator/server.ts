@@ -22,7 +22,9 @@ export type FaultKind =
   /** Never answer. */
   | "hang"
   /** Act, then answer 200 with a body that is not JSON. */
-  | "notJsonAfterActing";
+  | "notJsonAfterActing"
+  /** Act, then answer 200 with only the session's id: JSON, but not a session. */
+  | "partialAfterActing";
 
 export interface Fault {
   kind: FaultKind;
@@ -385,6 +387,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 
     if (fault?.kind === "dropAfterActing") return req.socket.destroy();
+    if (fault?.kind === "partialAfterActing") return send(res, record, 200, { id: answer.id, object: answer.object });
     if (fault?.kind === "notJsonAfterActing") {
       record.status = 200;
       res.writeHead(200, { "content-type": "application/json", "x-request-id": record.requestId });

@@ -77,7 +77,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-    const replaces = REPLACING_KEYS.filter((key) => {
+    const replaces: string[] = REPLACING_KEYS.filter((key) => {
       if (containsUnknown(news[key])) return true;
       try {
         const normalizer = REPLACING_NORMALIZERS[key] as (value: unknown) => unknown;
@@ -88,7 +88,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     });
     const renewBeforeUnknown = containsUnknown(news.renewBefore) || containsUnknown(news.expiresAfter);
     const renewBefore = renewBeforeUnknown ? Number(olds.renewBefore ?? 0) : effectiveRenewBefore(news as SessionShape);
-    if (this.needsRenewal(olds, renewBefore)) replaces.push("expiresAt" as never);
+    if (this.needsRenewal(olds, renewBefore)) replaces.push("expiresAt");
     const renewBeforeChanged = renewBeforeUnknown || renewBefore !== olds.renewBefore;
     return { changes: replaces.length > 0 || renewBeforeChanged, replaces, deleteBeforeReplace: false };
   }
@@ -136,14 +136,15 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       const outcome = cancelled
         ? "it was cancelled at once"
         : `cancelling it failed; it stays active until it expires, at most ${lifetime} s from now`;
-      return new Error(
-        `${error.message}\nThe API did create session ${last.sessionId} but its answer could not be read, so ${outcome}. Running pulumi up again is safe.`,
-      );
+      error.message += `\nThe API did create session ${last.sessionId} but its answer could not be read, so ${outcome}. Running pulumi up again is safe.`;
+      if (!cancelled) this.warn(error.message);
+      return error;
     }
     const expiresBy = new Date(this.now() + lifetime * 1000).toISOString();
     const warning = `The create request may have reached the API, so a session may have been created but not recorded. Its id never arrived, so it cannot be cancelled; it expires by ${expiresBy} (at most ${lifetime} s). The create was not retried, so that no second credential is minted; running pulumi up again is safe.`;
     this.warn(warning);
-    return new Error(`${error.message}\n${warning}`);
+    error.message += `\n${warning}`;
+    return error;
   }
 
   async read(id: string, props?: Props): Promise<dynamic.ReadResult> {

@@ -136,6 +136,18 @@ describe("the provider under injected faults", () => {
       assert.equal(createdSince(before), 1);
     });
 
+    it("cancels at once a session the API created when its answer cannot be read", async () => {
+      const before = ctx.emulator.stats.created;
+      ctx.emulator.inject({ kind: "partialAfterActing", on: "create" });
+      const error = await rejection((await lifecycle()).create(inputs));
+      const [created] = [...ctx.emulator.sessions.values()].slice(-1);
+      assert.equal(createdSince(before), 1);
+      assert.match(error.message, new RegExp(`did create session ${created?.id} .* it was cancelled at once`));
+      assert.equal(ctx.emulator.statusOf(created!), "cancelled");
+      assert.equal((error as { status?: number }).status, undefined);
+      assert.deepEqual(warnings, []);
+    });
+
     it("retries a connection that could not be opened (nothing was sent)", async () => {
       const provider = await lifecycle({ "chatkit:baseUrl": "http://127.0.0.1:59999/v1", "chatkit:maxRetries": "1" });
       const error = await rejection(provider.create(inputs));
