@@ -14,6 +14,16 @@ export const LIMITS = {
 
 const enabledFlag = z.strictObject({ enabled: z.boolean().optional() });
 
+const LONE_SURROGATE =
+  "must be valid Unicode text: it holds a lone surrogate (\\uD800-\\uDFFF without its pair), which cannot be sent as UTF-8";
+
+/** Text the API can receive: not empty, and encodable as UTF-8 (no lone surrogates). */
+const text = () =>
+  z
+    .string()
+    .min(1)
+    .refine((value) => value.isWellFormed(), { message: LONE_SURROGATE });
+
 /** Values must be primitive: the API refuses objects, arrays and null. */
 function checkStateVariables(variables: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const keys = Object.keys(variables);
@@ -31,6 +41,8 @@ function checkStateVariables(variables: Record<string, unknown>, ctx: z.Refineme
         path: [key],
         message: `key must be 1 to ${LIMITS.maxStateVariableKeyLength} characters long, got ${key.length}`,
       });
+    } else if (!key.isWellFormed()) {
+      ctx.addIssue({ code: "custom", path: [key], message: `key ${LONE_SURROGATE}` });
     }
     if (typeof value === "number" && !Number.isFinite(value)) {
       ctx.addIssue({ code: "custom", path: [key], message: `must be a finite number, got ${value}` });
@@ -40,6 +52,8 @@ function checkStateVariables(variables: Record<string, unknown>, ctx: z.Refineme
         path: [key],
         message: `must be at most ${LIMITS.maxStateVariableStringLength} characters, got ${value.length}`,
       });
+    } else if (typeof value === "string" && !value.isWellFormed()) {
+      ctx.addIssue({ code: "custom", path: [key], message: LONE_SURROGATE });
     } else if (!["string", "number", "boolean"].includes(typeof value)) {
       ctx.addIssue({
         code: "custom",
@@ -51,11 +65,9 @@ function checkStateVariables(variables: Record<string, unknown>, ctx: z.Refineme
 }
 
 const workflowSchema = z.strictObject({
-  id: z.string().min(1),
-  version: z
-    .string()
-    .min(1)
-    .refine((version) => version !== "latest", {
+  id: text(),
+  version: text()
+    .refine((version) => version.trim().toLowerCase() !== "latest", {
       message:
         'must not be "latest": the API accepts it but the session then fails at chat time; omit version to run the latest deployed version',
     })
@@ -83,13 +95,18 @@ const chatkitConfigurationSchema = z.strictObject({
 
 export const sessionInputsSchema = z
   .strictObject({
-    user: z.string().min(1),
+    user: text(),
     workflow: workflowSchema,
     chatkitConfiguration: chatkitConfigurationSchema.optional(),
     expiresAfter: expiresAfterSchema.optional(),
     rateLimits: z.strictObject({ maxRequestsPer1Minute: z.int().min(1).optional() }).optional(),
     renewBefore: z.int().min(0).optional(),
-    triggers: z.record(z.string(), z.string()).optional(),
+    triggers: z
+      .record(
+        z.string(),
+        z.string().refine((value) => value.isWellFormed(), { message: LONE_SURROGATE }),
+      )
+      .optional(),
   })
   .superRefine((inputs, ctx) => {
     const lifetime = inputs.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;

@@ -205,12 +205,28 @@ const CATALOGUE: [string, unknown, string, RegExp][] = [
     /less than the session's lifetime \(120 s\)/,
   ],
   ["a numeric trigger", { ...valid, triggers: { run: 1 } }, "triggers.run", /must be a string/],
+  ["rate limits as an array", { ...valid, rateLimits: [] }, "rateLimits", /must be an object, got an array/],
   [
-    "a user with a lone surrogate and bad type elsewhere",
-    { ...valid, user: "\ud800ok", rateLimits: [] },
-    "rateLimits",
-    /must be an object, got an array/,
+    "a user with a lone surrogate",
+    { ...valid, user: "ann\ud800" },
+    "user",
+    /valid Unicode text: it holds a lone surrogate/,
   ],
+  ["a workflow id with a lone surrogate", withWorkflow({ id: "wf_\udc00" }), "workflow.id", /lone surrogate/],
+  [
+    "a state variable with a lone surrogate",
+    withWorkflow({ stateVariables: { note: "x\ud83d" } }),
+    "workflow.stateVariables.note",
+    /lone surrogate/,
+  ],
+  [
+    "a state variable key with a lone surrogate",
+    withWorkflow({ stateVariables: { "k\ud800": 1 } }),
+    'workflow.stateVariables["k\\ud800"]',
+    /key must be valid Unicode/,
+  ],
+  ["a trigger with a lone surrogate", { ...valid, triggers: { run: "\udfff" } }, "triggers.run", /lone surrogate/],
+  ["version Latest in another case", withWorkflow({ version: " Latest" }), "workflow.version", /must not be "latest"/],
 ];
 
 describe("check: the catalogue of malformed inputs", () => {
