@@ -113,15 +113,17 @@ export class ChatKitApiError extends Error {
   readonly code?: string | null;
   readonly requestId?: string | null;
   readonly hint?: string;
-  /** The failure of the last attempt, as the SDK reported it. */
-  readonly lastError: unknown;
+  /**
+   * The failure of the last attempt, as the SDK reported it. Not enumerable, so that printing this
+   * error never shows the SDK's raw message (a 401 quotes a fragment of the key).
+   */
+  declare readonly lastError: unknown;
   readonly attempts: number;
 
   constructor(
     readonly operation: Operation,
     failure: AttemptsFailed,
     settings: ResolvedSettings,
-    extra?: string,
   ) {
     const error = failure.lastError;
     const api = error instanceof APIError ? error : undefined;
@@ -144,7 +146,6 @@ export class ChatKitApiError extends Error {
     }
     let message = parts.join(" ");
     if (hint) message += `\nHint: ${hint}`;
-    if (extra) message += `\n${extra}`;
     super(redact(message, [settings.apiKey]));
     this.name = "ChatKitApiError";
     this.status = api?.status;
@@ -153,7 +154,7 @@ export class ChatKitApiError extends Error {
     this.code = api?.code;
     this.requestId = api?.requestID;
     this.hint = hint;
-    this.lastError = error;
+    Object.defineProperty(this, "lastError", { value: error, enumerable: false });
     this.attempts = failure.attempts;
   }
 }

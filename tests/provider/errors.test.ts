@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { inspect } from "node:util";
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { ChatKitApiError, isRetryable, MalformedAnswerError, mayHaveCreated, redact } from "../../provider/errors";
 import { AttemptsFailed } from "../../provider/retry";
@@ -71,6 +72,13 @@ describe("errors", () => {
       settings,
     );
     assert.match(missing.hint ?? "", /another organization or project .* project proj_x/);
+  });
+
+  it("keeps the SDK's raw error out of what printing the error shows", () => {
+    const raw = apiError(401, { message: "Incorrect API key provided: sk-pro********3456." });
+    const error = new ChatKitApiError("create", new AttemptsFailed(raw, 1, "failed"), settings);
+    assert.equal(error.lastError, raw);
+    assert.doesNotMatch(inspect(error, { depth: 5 }), /3456/);
   });
 
   it("redacts keys, masked key fragments and client secrets", () => {
