@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 const START = path.join(REPO_ROOT, "dist", "scripts", "start.js");
+const DESTROY = path.join(REPO_ROOT, "dist", "scripts", "destroy.js");
 const run = promisify(execFile);
 
 /**
@@ -24,7 +25,7 @@ else if (args[0] === "config" && args[1] === "get") process.exit(1);
 else if (args[0] === "stack" && args[1] === "output") console.log(JSON.stringify({ sessionId: "cksess_standin", clientSecret: "[secret]" }));
 `;
 
-describe("npm start", function () {
+describe("npm start and npm run destroy", function () {
   this.timeout(60_000);
   let bin: string;
   let log: string;
@@ -84,5 +85,42 @@ describe("npm start", function () {
     assert.match(stdout, /clientSecret\s+"\[secret\]"/);
     assert.match(stdout, /npm run pulumi -- stack output --show-secrets clientSecret/);
     assert.match(stdout, /npm run destroy/);
+  });
+
+  it("destroys the local dev stack, pointing the provider at a fresh emulator", async () => {
+    fs.rmSync(log, { force: true });
+    await run(process.execPath, [DESTROY], {
+      cwd: REPO_ROOT,
+      env: { PATH: pathWithout(bin), HOME: os.homedir(), STAND_IN_LOG: log },
+    });
+    const calls = fs
+      .readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      calls.map((call) => call.args.join(" ")),
+      ["version", "config get chatkit:apiKey --stack dev", "destroy --yes --stack dev"],
+    );
+    assert.match(calls[2].baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    assert.equal(calls[2].passphrase, "chatkit-local-dev");
+  });
+
+  it("uses the API, not the emulator, when OPENAI_API_KEY is set", async () => {
+    fs.rmSync(log, { force: true });
+    const { stdout } = await run(process.execPath, [START], {
+      cwd: REPO_ROOT,
+      env: { PATH: pathWithout(bin), HOME: os.homedir(), STAND_IN_LOG: log, OPENAI_API_KEY: "sk-real-key-from-env" },
+    });
+    const up = fs
+      .readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line))
+      .find((call) => call.args[0] === "up");
+    assert.equal(up.baseUrl, undefined);
+    assert.equal(up.apiKey, "sk-real-key-from-env");
+    assert.match(stdout, /Using the OpenAI API with the key from OPENAI_API_KEY/);
+    assert.doesNotMatch(stdout, /sk-real-key-from-env/);
   });
 });
