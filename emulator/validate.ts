@@ -21,7 +21,7 @@ type Rule =
 
 const flag: Rule = { kind: "object", properties: { enabled: { kind: "boolean" } } };
 
-export const CREATE_BODY: Rule = {
+const CREATE_BODY: Rule = {
   kind: "object",
   required: ["workflow", "user"],
   properties: {

@@ -40,8 +40,3 @@ export function clientFor(settings: ResolvedSettings): OpenAI {
   }
   return client;
 }
-
-/** How many distinct clients exist (for tests of the reuse promise). */
-export function clientCount(): number {
-  return clients.size;
-}

@@ -32,6 +32,21 @@ describe("npm start and npm run destroy", function () {
   const pathWithout = (extra?: string) =>
     [extra, path.dirname(process.execPath), "/usr/bin", "/bin"].filter(Boolean).join(path.delimiter);
 
+  /** Runs a script with the stand-in first on PATH; returns what it printed and the CLI calls it made. */
+  async function withStandIn(script: string, env: Record<string, string> = {}) {
+    fs.rmSync(log, { force: true });
+    const { stdout } = await run(process.execPath, [script], {
+      cwd: REPO_ROOT,
+      env: { PATH: pathWithout(bin), HOME: os.homedir(), STAND_IN_LOG: log, ...env },
+    });
+    const calls = fs
+      .readFileSync(log, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    return { stdout, calls };
+  }
+
   before(() => {
     bin = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-standin-"));
     log = path.join(bin, "calls.jsonl");
@@ -57,15 +72,7 @@ describe("npm start and npm run destroy", function () {
   });
 
   it("runs up on the local dev stack against the emulator and prints the outputs, secret masked", async () => {
-    const { stdout } = await run(process.execPath, [START], {
-      cwd: REPO_ROOT,
-      env: { PATH: pathWithout(bin), HOME: os.homedir(), STAND_IN_LOG: log },
-    });
-    const calls = fs
-      .readFileSync(log, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const { stdout, calls } = await withStandIn(START);
     assert.deepEqual(
       calls.map((call) => call.args.join(" ")),
       [
@@ -88,16 +95,7 @@ describe("npm start and npm run destroy", function () {
   });
 
   it("destroys the local dev stack, pointing the provider at a fresh emulator", async () => {
-    fs.rmSync(log, { force: true });
-    await run(process.execPath, [DESTROY], {
-      cwd: REPO_ROOT,
-      env: { PATH: pathWithout(bin), HOME: os.homedir(), STAND_IN_LOG: log },
-    });
-    const calls = fs
-      .readFileSync(log, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line));
+    const { calls } = await withStandIn(DESTROY);
     assert.deepEqual(
       calls.map((call) => call.args.join(" ")),
       ["version", "config get chatkit:apiKey --stack dev", "destroy --yes --stack dev"],
@@ -107,17 +105,8 @@ describe("npm start and npm run destroy", function () {
   });
 
   it("uses the API, not the emulator, when OPENAI_API_KEY is set", async () => {
-    fs.rmSync(log, { force: true });
-    const { stdout } = await run(process.execPath, [START], {
-      cwd: REPO_ROOT,
-      env: { PATH: pathWithout(bin), HOME: os.homedir(), STAND_IN_LOG: log, OPENAI_API_KEY: "sk-real-key-from-env" },
-    });
-    const up = fs
-      .readFileSync(log, "utf8")
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line))
-      .find((call) => call.args[0] === "up");
+    const { stdout, calls } = await withStandIn(START, { OPENAI_API_KEY: "sk-real-key-from-env" });
+    const up = calls.find((call) => call.args[0] === "up");
     assert.equal(up.baseUrl, undefined);
     assert.equal(up.apiKey, "sk-real-key-from-env");
     assert.match(stdout, /Using the OpenAI API with the key from OPENAI_API_KEY/);
