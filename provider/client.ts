@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import OpenAI from "openai";
+import { AnswerInterruptedError, AttemptTimedOutError, classifySendFailure } from "./errors";
 import type { ResolvedSettings } from "./settings";
 
 /** One client per configuration, reused across resources (keeps connections warm). */
@@ -13,14 +14,19 @@ function cacheKey(settings: ResolvedSettings): string {
   if (lastKey?.apiKey !== settings.apiKey) {
     lastKey = { apiKey: settings.apiKey, digest: createHash("sha256").update(settings.apiKey).digest("hex") };
   }
-  return JSON.stringify([
-    lastKey.digest,
-    settings.baseURL,
-    settings.organization,
-    settings.project,
-    settings.timeoutMs,
-  ]);
+  return JSON.stringify([lastKey.digest, settings.baseURL, settings.organization, settings.project]);
 }
+
+const silent = () => {};
+/**
+ * The SDK logs whole requests and answers (a create answer holds the client secret) when
+ * OPENAI_LOG=debug is set; its logger is replaced by one that drops everything, whatever the
+ * environment says.
+ */
+const SILENT_LOGGER = { error: silent, warn: silent, info: silent, debug: silent };
+
+/** The longest delay a Node.js timer can wait; a longer one fires at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function clientFor(settings: ResolvedSettings): OpenAI {
   const key = cacheKey(settings);
@@ -28,15 +34,72 @@ export function clientFor(settings: ResolvedSettings): OpenAI {
   if (!client) {
     client = new OpenAI({
       apiKey: settings.apiKey,
+      // Not the SDK's: OPENAI_ADMIN_KEY would add a second credential to every request.
+      adminAPIKey: null,
       baseURL: settings.baseURL,
       organization: settings.organization ?? null,
       project: settings.project ?? null,
-      timeout: settings.timeoutMs,
       // Retries are the provider's own (see retry.ts): a create must not be retried when the
       // server may already have acted, which the SDK's policy cannot tell apart.
       maxRetries: 0,
+      logger: SILENT_LOGGER,
+      logLevel: "off",
     });
     clients.set(key, client);
   }
   return client;
+}
+
+/** What a request starter receives: the signal that ends the attempt, and the SDK's own timeout. */
+export interface RequestOptions {
+  signal: AbortSignal;
+  timeout: number;
+}
+
+/**
+ * Runs one request and reads its whole answer within `limitMs`, body included (the SDK's own
+ * timer stops when the headers arrive, so a stalled or trickling body would otherwise run on).
+ * Returns the HTTP status and the body text. A request that never left is reported as
+ * NotSentError; a body cut off mid-way as AnswerInterruptedError.
+ */
+export async function boundedRequest(
+  start: (options: RequestOptions) => { asResponse(): Promise<Response> },
+  limitMs: number,
+  baseURL: string,
+): Promise<{ status: number; text: string }> {
+  const controller = new AbortController();
+  let answerStarted = false;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        reject(new AttemptTimedOutError(limitMs, answerStarted));
+        controller.abort();
+      },
+      Math.min(limitMs, MAX_TIMER_MS),
+    );
+  });
+  const attempt = async () => {
+    let response: Response;
+    try {
+      // The SDK's timer is set past ours, so ours decides; it only guards against a lost one.
+      response = await start({
+        signal: controller.signal,
+        timeout: Math.ceil(Math.min(limitMs + 1000, MAX_TIMER_MS)),
+      }).asResponse();
+    } catch (error) {
+      throw classifySendFailure(error, baseURL);
+    }
+    answerStarted = true;
+    try {
+      return { status: response.status, text: await response.text() };
+    } catch (error) {
+      throw new AnswerInterruptedError(response.status, error);
+    }
+  };
+  try {
+    return await Promise.race([attempt(), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

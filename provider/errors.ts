@@ -10,9 +10,84 @@ export class MalformedAnswerError extends Error {
     readonly operation: Operation,
     readonly sessionId: string | undefined,
   ) {
-    super(`the API answered the ${operation} with a body that is not a ChatKit session`);
+    super(
+      operation === "cancel"
+        ? `the API answered the cancel with a body that does not confirm that session ${sessionId} ended`
+        : `the API answered the ${operation} with a body that is not a ChatKit session`,
+    );
     this.name = "MalformedAnswerError";
   }
+}
+
+/** The API created a session that cannot be used: not active, or without a client secret. */
+export class UnusableSessionError extends Error {
+  constructor(
+    readonly sessionId: string,
+    readonly reason: string,
+    /** Whether the session is still active on the API's side (and so worth cancelling). */
+    readonly live: boolean,
+  ) {
+    super(`the API answered the create with session ${sessionId}, which cannot be used: ${reason}`);
+    this.name = "UnusableSessionError";
+  }
+}
+
+/**
+ * The request never left this machine: the API cannot have acted. `transient` failures (a
+ * connection refused, a name that did not resolve) are worth another attempt; the others (a header
+ * that cannot be encoded, a port that fetch refuses) fail the same way every time.
+ */
+export class NotSentError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly transient: boolean,
+  ) {
+    super(`nothing was sent: ${reason}`);
+    this.name = "NotSentError";
+  }
+}
+
+/** The attempt ran out of time; `answerStarted` tells whether the status line had arrived. */
+export class AttemptTimedOutError extends Error {
+  constructor(
+    readonly limitMs: number,
+    readonly answerStarted: boolean,
+  ) {
+    super(
+      answerStarted
+        ? `the answer did not finish arriving within ${formatSeconds(limitMs)} (the API had started answering)`
+        : `no answer within ${formatSeconds(limitMs)}`,
+    );
+    this.name = "AttemptTimedOutError";
+  }
+}
+
+/** The connection broke while the answer's body was arriving: the API had already answered. */
+export class AnswerInterruptedError extends Error {
+  constructor(
+    readonly status: number,
+    cause: unknown,
+  ) {
+    super(
+      `the connection was closed while the answer (HTTP ${status}) was arriving, so it could not be read (${describeCause(cause)})`,
+    );
+    this.name = "AnswerInterruptedError";
+  }
+}
+
+export const formatSeconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+
+function describeCause(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    parts.push(
+      typeof code === "string" && !current.message.includes(code) ? `${current.message} ${code}` : current.message,
+    );
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(": ") || String(error);
 }
 
 function connectionCode(error: unknown): string | undefined {
@@ -25,54 +100,139 @@ function connectionCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** The connection failed before the request could be sent: the server cannot have acted. */
-function failedBeforeSending(error: unknown): boolean {
-  return (
-    error instanceof APIConnectionError &&
-    !(error instanceof APIConnectionTimeoutError) &&
-    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"].includes(connectionCode(error) ?? "")
-  );
+function innermostMessage(error: unknown): string {
+  let current: unknown = error;
+  let message = "";
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    message = current.message;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return message;
 }
 
-/** Statuses that say the request was turned away before the API acted on it. */
-const NOT_ACTED_STATUSES = new Set([429, 502, 503, 504]);
+/** Connection failures that happen before a byte of the request is written. */
+const UNSENT_CODES: Record<string, string> = {
+  ECONNREFUSED: "the connection was refused",
+  ENOTFOUND: "the host name did not resolve",
+  EAI_AGAIN: "the host name could not be resolved for now",
+  EHOSTUNREACH: "the host is unreachable",
+  ENETUNREACH: "the network is unreachable",
+};
+
+/**
+ * What the SDK threw when an attempt did not get an answer, turned into NotSentError where the
+ * request cannot have left this machine. Anything else is left as it is: it may have been sent.
+ */
+export function classifySendFailure(error: unknown, baseURL: string): unknown {
+  if (error instanceof APIError && !(error instanceof APIConnectionError)) return error;
+  if (error instanceof APIConnectionTimeoutError) return error;
+  if (error instanceof APIConnectionError) {
+    const code = connectionCode(error);
+    if (code && code in UNSENT_CODES) return new NotSentError(`${UNSENT_CODES[code]} (${code})`, true);
+    const inner = innermostMessage(error);
+    if (inner === "bad port") {
+      return new NotSentError(
+        `fetch refuses to connect to the port of ${baseURL} (a port reserved for other protocols, such as 6000)`,
+        false,
+      );
+    }
+    if (inner === "unknown scheme") return new NotSentError(`fetch cannot use the scheme of ${baseURL}`, false);
+    return error;
+  }
+  // Everything else was thrown while building the request, before fetch was called.
+  if (error instanceof RangeError && /string length/i.test(error.message)) {
+    return new NotSentError("the request body is too large to serialize as JSON", false);
+  }
+  if (error instanceof TypeError && /ByteString|header/i.test(error.message)) {
+    return new NotSentError(
+      `a request header holds a character that HTTP headers cannot carry (check the API key, chatkit:organization and chatkit:project): ${error.message}`,
+      false,
+    );
+  }
+  if (error instanceof Error) return new NotSentError(`the request could not be built: ${error.message}`, false);
+  return error;
+}
+
+/**
+ * Statuses that prove the API did not act on a create. Only 429 does: the API turns the request
+ * away before doing anything. A 502, 503 or 504 may come from a gateway after it forwarded the
+ * request, so the API may have created a session (see README, "Reliability").
+ */
+const NOT_ACTED_STATUSES = new Set([429]);
 /** Statuses worth retrying when repeating the request is harmless (cancel). */
 const TRANSIENT_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504]);
 
 /**
  * Whether a failure is worth another attempt. A cancel is idempotent, so every transient failure
- * is retried. A create is retried only when the API cannot have created anything: the API has no
+ * is retried. A create is retried only when the answer proves the API did not act: the API has no
  * idempotency key, so repeating a create that may have succeeded could mint a second credential.
  */
 export function isRetryable(operation: Operation, error: unknown): boolean {
+  if (error instanceof NotSentError) return error.transient;
+  if (error instanceof UnusableSessionError) return false;
   if (error instanceof APIError && error.status !== undefined) {
     return (operation === "create" ? NOT_ACTED_STATUSES : TRANSIENT_STATUSES).has(error.status);
   }
-  if (operation === "create") return failedBeforeSending(error);
   // Connection failures, timeouts and unreadable answers: repeating a cancel is harmless.
-  return true;
+  return operation === "cancel";
 }
 
 /**
  * A create whose outcome is unknown: the request may have reached the API and created a session.
- * Only an answer that says otherwise (a 4xx, or a status that turns requests away) or a connection
- * that never opened rules it out; a 500, a lost connection, a timeout or an unreadable answer do not.
+ * Only an answer that says otherwise (a 4xx) or a request that never left rules it out; a 5xx, a
+ * lost connection, a timeout or an unreadable answer do not.
  */
 export function mayHaveCreated(error: unknown): boolean {
-  if (error instanceof APIError && error.status !== undefined) {
-    return error.status >= 500 && !NOT_ACTED_STATUSES.has(error.status);
+  if (error instanceof NotSentError) return false;
+  if (error instanceof APIError && error.status !== undefined) return error.status >= 500;
+  return true;
+}
+
+/** Known prefixes of OpenAI keys and client secrets; a fragment may come without them. */
+const SECRET_PREFIX = /^(sk|ek)[-_]((proj|svcacct|admin)[-_])?/;
+/** A run this long of a known secret is never shown, wherever it starts. */
+const FRAGMENT_LENGTH = 10;
+
+/** Marks in `covered` every place where `text` holds a secret or a long run of one. */
+function coverSecret(text: string, secret: string, covered: boolean[]): void {
+  const mark = (from: number, length: number) => covered.fill(true, from, from + length);
+  for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) mark(at, secret.length);
+  const body = secret.replace(SECRET_PREFIX, "");
+  if (body.length < FRAGMENT_LENGTH) return;
+  const fragments = new Set<string>();
+  for (let i = 0; i + FRAGMENT_LENGTH <= body.length; i++) fragments.add(body.slice(i, i + FRAGMENT_LENGTH));
+  for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) {
+    if (fragments.has(text.slice(i, i + FRAGMENT_LENGTH))) mark(i, FRAGMENT_LENGTH);
   }
-  return !failedBeforeSending(error);
 }
 
 /** Removes anything that looks like an API key or a client secret from text we pass on. */
 export function redact(text: string, secrets: readonly string[] = []): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join("[redacted]");
+  const covered: boolean[] = new Array(text.length).fill(false);
+  for (const secret of secrets) if (secret && secret.length >= 4) coverSecret(text, secret, covered);
+  let result = "";
+  for (let i = 0; i < text.length; i++) {
+    if (!covered[i]) result += text[i];
+    else if (!covered[i - 1]) result += "[redacted]";
   }
-  // OpenAI's 401 message quotes a masked fragment of the key ("sk-pro********abcd"): drop it too.
-  return result.replace(/\b(sk|ek)[-_][A-Za-z0-9*_\-.]{4,}/g, "$1-[redacted]").replace(/\S*\*{4,}\S*/g, "[redacted]");
+  // Anything shaped like a key or client secret, even glued to a word (token_ek_…), and OpenAI's
+  // masked fragments of a key ("sk-pro********abcd", or without the prefix).
+  return result
+    .replace(/(?<![A-Za-z0-9])(sk|ek)[-_][A-Za-z0-9*_\-.]{4,}/g, "$1-[redacted]")
+    .replace(/\S*\*{4,}\S*/g, "[redacted]");
+}
+
+/** OpenAI scheduled Agent Builder, where the workflows of hosted sessions come from, to shut down then. */
+export const AGENT_BUILDER_SHUTDOWN_MS = Date.UTC(2026, 10, 30);
+
+const SUNSET_HINT =
+  "OpenAI scheduled Agent Builder, where the workflows behind ChatKit sessions are built, to shut down on 2026-11-30: this failure may be that shutdown. ChatKit itself stays available; for new work OpenAI recommends ChatKit's advanced integration with your own server (see the ChatKit guide on developers.openai.com). The local emulator keeps examples, teaching and offline pipelines working.";
+
+/** A create failure that fits the Agent Builder shutdown: a missing workflow, 410 Gone, or words saying so. */
+function fitsSunset(error: APIError, message: string): boolean {
+  if (error.status === 410) return true;
+  if (error.status === 404 && /workflow/i.test(`${message} ${error.param ?? ""}`)) return true;
+  return /deprecat|shut ?down|sunset|discontinued|no longer (available|supported)|agent builder/i.test(message);
 }
 
 function hintFor(
@@ -80,11 +240,21 @@ function hintFor(
   operation: Operation,
   settings: ResolvedSettings,
   attempts: number,
+  nowMs: number,
 ): string | undefined {
-  if (error instanceof APIError) {
+  if (error instanceof APIError && error.status !== undefined) {
     const message = String(error.message ?? "");
+    if (operation === "create" && nowMs >= AGENT_BUILDER_SHUTDOWN_MS && fitsSunset(error, message)) {
+      return error.status === 404
+        ? `${SUNSET_HINT} If the workflow should still exist, check that the key belongs to its organization and project (chatkit:organization, chatkit:project).`
+        : SUNSET_HINT;
+    }
     if (error.status === 401) {
-      return `The API key was refused. It came from ${settings.apiKeySource}; check that it is a current key for ${settings.baseURL}.`;
+      const refused = `The API key was refused. It came from ${settings.apiKeySource}; check that it is a current key for ${settings.baseURL}.`;
+      if (operation === "cancel" && settings.apiKeySource.startsWith("stack config")) {
+        return `${refused} pulumi refresh and pulumi destroy use the stack config recorded in state at the last pulumi up, not the current one: after rotating chatkit:apiKey, run pulumi up first, or pulumi destroy --run-program (Pulumi CLI 3.160 or later).`;
+      }
+      return refused;
     }
     if (error.status === 403) {
       return `The key (from ${settings.apiKeySource}) is not allowed to use ChatKit here; check its permissions and the project ${settings.project ?? "(the key's default)"}.`;
@@ -92,14 +262,17 @@ function hintFor(
     if (error.status === 404 && operation === "create" && /workflow/i.test(`${message} ${error.param ?? ""}`)) {
       return `The workflow is not visible to this key. This usually means the key belongs to another organization or project than the workflow: organization ${settings.organization ?? "(the key's default)"}, project ${settings.project ?? "(the key's default)"}. Set chatkit:organization and chatkit:project (or OPENAI_ORG_ID and OPENAI_PROJECT_ID) to the workflow's.`;
     }
+    if (error.status === 404 && operation === "cancel" && /invalid url/i.test(message)) {
+      return `The API does not know this route: check that chatkit:baseUrl (or OPENAI_BASE_URL) ends with /v1; it is ${settings.baseURL}.`;
+    }
     if (error.status === 429) {
       return `Still rate limited after ${attempts} attempt${attempts === 1 ? "" : "s"}. The limit belongs to the key or its project: wait, run with lower parallelism (pulumi up --parallel 4), or raise the limit.`;
     }
   }
-  if (error instanceof APIConnectionTimeoutError) {
-    return `No answer from ${settings.baseURL} within ${settings.timeoutMs / 1000} s (stack config chatkit:timeoutSeconds).`;
+  if (error instanceof APIConnectionTimeoutError || error instanceof AttemptTimedOutError) {
+    return `No complete answer from ${settings.baseURL} within the time allowed (stack config chatkit:timeoutSeconds, ${formatSeconds(settings.timeoutMs)} per attempt, within chatkit:retryBudgetSeconds, ${formatSeconds(settings.retryBudgetMs)} in all).`;
   }
-  if (error instanceof APIConnectionError) {
+  if (error instanceof APIConnectionError || (error instanceof NotSentError && error.transient)) {
     return `Could not talk to ${settings.baseURL}: check the address (chatkit:baseUrl or OPENAI_BASE_URL) and the network.`;
   }
   return undefined;
@@ -124,10 +297,13 @@ export class ChatKitApiError extends Error {
     readonly operation: Operation,
     failure: AttemptsFailed,
     settings: ResolvedSettings,
+    nowMs: number = Date.now(),
+    /** Further secrets to keep out of the message (a session's client secret). */
+    secrets: readonly string[] = [],
   ) {
     const error = failure.lastError;
-    const api = error instanceof APIError ? error : undefined;
-    const hint = hintFor(error, operation, settings, failure.attempts);
+    const api = error instanceof APIError && error.status !== undefined ? error : undefined;
+    const hint = hintFor(error, operation, settings, failure.attempts, nowMs);
     const parts = [`ChatKit session ${operation} ${failure.message}:`];
     if (api?.status !== undefined) {
       parts.push(
@@ -146,14 +322,14 @@ export class ChatKitApiError extends Error {
     }
     let message = parts.join(" ");
     if (hint) message += `\nHint: ${hint}`;
-    super(redact(message, [settings.apiKey]));
+    super(redact(message, [settings.apiKey, ...secrets]));
     this.name = "ChatKitApiError";
     this.status = api?.status;
     this.type = api?.type;
     this.param = api?.param;
     this.code = api?.code;
     this.requestId = api?.requestID;
-    this.hint = hint;
+    this.hint = hint && redact(hint, [settings.apiKey, ...secrets]);
     Object.defineProperty(this, "lastError", { value: error, enumerable: false });
     this.attempts = failure.attempts;
   }

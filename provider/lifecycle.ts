@@ -1,7 +1,15 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { APIError } from "openai";
-import { clientFor } from "./client";
-import { ChatKitApiError, isRetryable, MalformedAnswerError, mayHaveCreated, type Operation, redact } from "./errors";
+import { boundedRequest, clientFor } from "./client";
+import {
+  ChatKitApiError,
+  isRetryable,
+  MalformedAnswerError,
+  mayHaveCreated,
+  type Operation,
+  redact,
+  UnusableSessionError,
+} from "./errors";
 import { checkedInputs } from "./inputs";
 import {
   canonicalJson,
@@ -20,7 +28,7 @@ import {
   type StackSettings,
 } from "./settings";
 import { containsUnknown } from "./unknown";
-import { readSession, type SessionOutputs, toCreateBody, toOutputs } from "./wire";
+import { confirmedEnd, readSession, type SessionOutputs, toCreateBody, toOutputs, unusableReason } from "./wire";
 
 export interface LifecycleOptions {
   /** Milliseconds since the epoch; injectable so expiry and renewal are tested without waiting. */
@@ -55,6 +63,8 @@ function withoutProvider(props: Props | undefined): Props {
  */
 export class SessionLifecycle implements dynamic.ResourceProvider {
   private stack: StackSettings = {};
+  /** Why the last configure failed: every later call fails with it, never falling back to the environment. */
+  private configError?: Error;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -68,15 +78,31 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   }
 
   async configure(req: { config: ConfigReader }): Promise<void> {
-    this.stack = readStackSettings(req.config);
+    try {
+      this.stack = readStackSettings(req.config);
+      this.configError = undefined;
+    } catch (error) {
+      // The host keeps this provider after a failed configure and goes on calling it: remember
+      // the failure, so that no call runs with the environment's key or endpoint instead.
+      this.stack = {};
+      this.configError = error instanceof Error ? error : new Error(String(error));
+      throw this.configError;
+    }
+  }
+
+  /** Throws the failure of the last configure, if it failed. */
+  private assertConfigured(): void {
+    if (this.configError) throw new Error(this.configError.message);
   }
 
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    this.assertConfigured();
     const { failures } = loadSchema().validateInputs(news);
     return { inputs: withoutProvider(news), failures };
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    this.assertConfigured();
     const replaces: string[] = REPLACING_KEYS.filter((key) => {
       if (containsUnknown(news[key])) return true;
       try {
@@ -100,20 +126,23 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   }
 
   async create(inputs: Props): Promise<{ id: string; outs: SessionOutputs }> {
+    this.assertConfigured();
     const checked = checkedInputs(inputs);
     const settings = this.settings();
     const client = clientFor(settings);
     const body = toCreateBody(checked);
     const lifetime = checked.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
-    const answer = await this.call("create", settings, async () => {
-      const raw: unknown = await client.beta.chatkit.sessions
-        .create(body, { timeout: settings.timeoutMs })
-        .catch((error) => {
-          // The SDK throws a SyntaxError for a body that is not JSON: the API may still have acted.
-          throw error instanceof SyntaxError ? new MalformedAnswerError("create", undefined) : error;
-        });
+    const answer = await this.call("create", settings, async (limitMs) => {
+      const { text } = await boundedRequest(
+        (options) => client.beta.chatkit.sessions.create(body, options),
+        limitMs,
+        settings.baseURL,
+      );
+      const raw = parseJson(text);
       const session = readSession(raw);
       if (!session) throw new MalformedAnswerError("create", sessionIdIn(raw));
+      const unusable = unusableReason(session);
+      if (unusable) throw new UnusableSessionError(session.id, unusable, session.status === "active");
       return session;
     }).catch(async (error: unknown) => {
       throw await this.explainFailedCreate(error, settings, lifetime);
@@ -128,15 +157,26 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   private async explainFailedCreate(error: unknown, settings: ResolvedSettings, lifetime: number): Promise<unknown> {
     if (!(error instanceof ChatKitApiError) || !mayHaveCreated(error.lastError)) return error;
     const last = error.lastError;
-    if (last instanceof MalformedAnswerError && last.sessionId) {
-      const cancelled = await this.cancel(last.sessionId, settings).then(
+    const knownId =
+      last instanceof MalformedAnswerError
+        ? last.sessionId
+        : last instanceof UnusableSessionError
+          ? last.sessionId
+          : undefined;
+    if (knownId) {
+      if (last instanceof UnusableSessionError && !last.live) {
+        error.message += `\nSession ${knownId} is not active, so there is nothing to cancel. Running pulumi up again is safe.`;
+        return error;
+      }
+      const cancelled = await this.cancel(knownId, settings).then(
         () => true,
         () => false,
       );
       const outcome = cancelled
         ? "it was cancelled at once"
         : `cancelling it failed; it stays active until it expires, at most ${lifetime} s from now`;
-      error.message += `\nThe API did create session ${last.sessionId} but its answer could not be read, so ${outcome}. Running pulumi up again is safe.`;
+      const what = last instanceof UnusableSessionError ? "it cannot be used" : "its answer could not be read";
+      error.message += `\nThe API did create session ${knownId} but ${what}, so ${outcome}. Running pulumi up again is safe.`;
       if (!cancelled) this.warn(error.message);
       return error;
     }
@@ -148,6 +188,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   }
 
   async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
+    this.assertConfigured();
     const state = withoutProvider(props);
     if (Object.keys(state).length === 0) throw new Error(IMPORT_REFUSED);
     const expired = typeof state.expiresAt !== "number" || state.expiresAt <= this.now() / 1000;
@@ -157,6 +198,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    this.assertConfigured();
     // diff sends every other change through a replacement: only renewBefore can arrive here.
     return { outs: { ...withoutProvider(olds), renewBefore: effectiveRenewBefore(news as SessionShape) } };
   }
@@ -166,45 +208,99 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     if (state.status === "cancelled") return;
     if (typeof state.expiresAt === "number" && state.expiresAt + CLOCK_SKEW_SECONDS < this.now() / 1000) return;
     const settings = this.settings();
-    await this.cancel(id, settings);
+    await this.cancel(id, settings, typeof state.clientSecret === "string" ? [state.clientSecret] : []);
   }
 
-  /** Cancels a session; gone, already cancelled and already expired all count as done. */
-  private async cancel(id: string, settings: ResolvedSettings): Promise<void> {
+  /**
+   * Cancels a session. Resolves only when the API confirms it: an answer saying the session is
+   * cancelled or expired, or an error saying this session does not exist or has already ended.
+   */
+  private async cancel(id: string, settings: ResolvedSettings, secrets: readonly string[] = []): Promise<void> {
     const client = clientFor(settings);
     try {
-      await this.call("cancel", settings, () =>
-        client.beta.chatkit.sessions.cancel(id, { timeout: settings.timeoutMs }),
+      await this.call(
+        "cancel",
+        settings,
+        async (limitMs) => {
+          const { text } = await boundedRequest(
+            (options) => client.beta.chatkit.sessions.cancel(id, options),
+            limitMs,
+            settings.baseURL,
+          );
+          if (!confirmedEnd(parseJson(text), id)) throw new MalformedAnswerError("cancel", id);
+        },
+        secrets,
       );
     } catch (error) {
       const last = error instanceof ChatKitApiError ? error.lastError : undefined;
-      if (last instanceof APIError && isAlreadyGone(last)) return;
+      if (last instanceof APIError && isAlreadyGone(last, id)) return;
       throw error;
     }
   }
 
   private settings(): ResolvedSettings {
+    this.assertConfigured();
     return resolveSettings(this.stack, this.options.env ?? process.env);
   }
 
-  private async call<T>(operation: Operation, settings: ResolvedSettings, attempt: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    operation: Operation,
+    settings: ResolvedSettings,
+    attempt: (limitMs: number) => Promise<T>,
+    secrets: readonly string[] = [],
+  ): Promise<T> {
     try {
       return await withRetries(
         attempt,
         (error) => isRetryable(operation, error),
-        { maxRetries: settings.maxRetries, budgetMs: settings.retryBudgetMs },
+        {
+          maxRetries: settings.maxRetries,
+          budgetMs: settings.retryBudgetMs,
+          attemptTimeoutMs: settings.timeoutMs,
+        },
         { sleep: this.sleep, random: this.random, now: this.now },
       );
     } catch (error) {
-      if (error instanceof AttemptsFailed) throw new ChatKitApiError(operation, error, settings);
-      throw new Error(redact(String(error), [settings.apiKey]));
+      if (error instanceof AttemptsFailed) throw new ChatKitApiError(operation, error, settings, this.now(), secrets);
+      throw new Error(redact(String(error), [settings.apiKey, ...secrets]));
     }
   }
 }
 
-function isAlreadyGone(error: APIError): boolean {
-  if (error.status === 404) return true;
-  return (error.status === 400 || error.status === 409) && /expired|cancell?ed/i.test(String(error.message));
+/** The body as JSON, or undefined when it is not JSON (then it is reported as malformed). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Another session's id in a message means the message is not about this one. */
+function aboutThisSession(message: string, id: string): boolean {
+  const ids = message.match(/cksess_[A-Za-z0-9_-]+/g) ?? [];
+  return /\bsession\b/i.test(message) && ids.every((mentioned) => mentioned === id);
+}
+
+/**
+ * Whether an error confirms that the session is gone: a 404 saying this session is not found
+ * (not a 404 for an unknown route, such as a base URL without /v1), or a 400 saying this session
+ * has already expired or been cancelled. A 409 is a conflict to retry, never a confirmation.
+ */
+export function isAlreadyGone(error: APIError, id: string): boolean {
+  const message = String(
+    error.error && typeof error.error === "object" && "message" in error.error
+      ? (error.error as { message: unknown }).message
+      : error.message,
+  );
+  if (!aboutThisSession(message, id)) return false;
+  if (error.status === 404) return /\bnot found\b/i.test(message);
+  if (error.status === 400) {
+    return /\bsession\b[^.;]*?\b(?:is|was|has|had)\s+(?:already\s+)?(?:been\s+)?(?:expired|cancell?ed)\b(?![^.;]*\b(?:retry|later|while)\b)/i.test(
+      message,
+    );
+  }
+  return false;
 }
 
 function sessionIdIn(raw: unknown): string | undefined {

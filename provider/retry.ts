@@ -1,10 +1,13 @@
 import { APIError } from "openai";
+import { formatSeconds } from "./errors";
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
   maxRetries: number;
   /** All attempts and waits end within this time. */
   budgetMs: number;
+  /** The longest one attempt may take, answer included; the last one gets what is left of the budget. */
+  attemptTimeoutMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
 }
@@ -48,30 +51,51 @@ export function backoffMs(retry: number, policy: RetryPolicy, random: () => numb
 }
 
 /**
+ * The server's wait plus jitter, never less than asked: workers that all obey the same Retry-After
+ * would otherwise wake together and collide again. The spread is a fifth of the wait, between
+ * 0.25 s and 2 s.
+ */
+export function afterServerWaitMs(askedMs: number, random: () => number): number {
+  return askedMs + random() * Math.min(2000, Math.max(250, askedMs * 0.2));
+}
+
+/** An attempt started with less time than this left would likely time out halfway. */
+const MIN_ATTEMPT_MS = 1000;
+
+/**
  * Runs the operation until it succeeds, fails with an error that isRetryable refuses, runs out of
- * retries, or would run past the budget. Failures always come out as AttemptsFailed.
+ * retries, or would run past the budget. Each attempt is given the time it may take: the attempt
+ * timeout, or what is left of the budget if that is less. Failures always come out as AttemptsFailed.
  */
 export async function withRetries<T>(
-  operation: () => Promise<T>,
+  operation: (attemptLimitMs: number) => Promise<T>,
   isRetryable: (error: unknown) => boolean,
   policy: RetryPolicy,
   deps: RetryDeps,
 ): Promise<T> {
   const started = deps.now();
+  const attemptTimeout = policy.attemptTimeoutMs ?? policy.budgetMs;
+  const minAttempt = Math.min(attemptTimeout, MIN_ATTEMPT_MS);
   for (let attempt = 1; ; attempt++) {
+    const left = policy.budgetMs - (deps.now() - started);
     try {
-      return await operation();
+      return await operation(Math.max(1, Math.min(attemptTimeout, left)));
     } catch (error) {
       if (!isRetryable(error)) throw new AttemptsFailed(error, attempt, "failed");
       if (attempt > policy.maxRetries) throw new AttemptsFailed(error, attempt, "gave up");
       const asked = retryAfterMs(error, deps.now());
-      const wait = asked ?? backoffMs(attempt, policy, deps.random);
-      const elapsed = deps.now() - started;
-      if (elapsed + wait > policy.budgetMs) {
+      const wait =
+        asked !== undefined ? afterServerWaitMs(asked, deps.random) : backoffMs(attempt, policy, deps.random);
+      const spent = deps.now() - started;
+      if (spent + wait + minAttempt > policy.budgetMs) {
+        const budget = `${formatSeconds(policy.budgetMs)} retry budget (chatkit:retryBudgetSeconds)`;
+        const asks = asked !== undefined ? `the API asked to wait ${formatSeconds(asked)} before retrying` : undefined;
         const reason =
-          asked !== undefined
-            ? `gave up (the API asked to wait ${(asked / 1000).toFixed(1)} s, past the ${policy.budgetMs / 1000} s retry budget)`
-            : `gave up (the ${policy.budgetMs / 1000} s retry budget is spent)`;
+          asks && asked !== undefined && asked >= policy.budgetMs
+            ? `gave up (${asks}, longer than the whole ${budget})`
+            : asks
+              ? `gave up (${asks}; with ${formatSeconds(spent)} already spent, another attempt would end past the ${budget})`
+              : `gave up (the ${budget} is spent: ${formatSeconds(spent)} used, and the next wait of ${formatSeconds(wait)} would leave no time for another attempt)`;
         throw new AttemptsFailed(error, attempt, reason);
       }
       await deps.sleep(wait);

@@ -38,15 +38,81 @@ export const SETTING_DEFAULTS = {
   retryBudgetSeconds: 90,
 } as const;
 
-function positiveNumber(key: string, text: string | undefined, allowZero = false): number | undefined {
+/** Sane ranges: anything outside cannot work, or cannot be meant. */
+export const SETTING_LIMITS = {
+  /** An attempt longer than an hour is a hang; timers cannot wait past 24.8 days at all. */
+  maxTimeoutSeconds: 3600,
+  maxRetries: 100,
+  maxRetryBudgetSeconds: 3600,
+} as const;
+
+function numberSetting(
+  key: string,
+  text: string | undefined,
+  rule: { min: number; minIncluded: boolean; max: number; integer?: boolean; unit: string },
+): number | undefined {
   if (text === undefined || text === "") return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new Error(
-      `Stack config ${key} must be a ${allowZero ? "non-negative" : "positive"} number, got ${JSON.stringify(text)}`,
-    );
+  const value = Number(text.trim());
+  const kind = rule.integer ? "whole number" : "number";
+  const range = `${rule.minIncluded ? "from" : "above"} ${rule.min} to ${rule.max}`;
+  if (
+    text.trim() === "" ||
+    !Number.isFinite(value) ||
+    (rule.integer && !Number.isInteger(value)) ||
+    value < rule.min ||
+    (!rule.minIncluded && value === rule.min) ||
+    value > rule.max
+  ) {
+    throw new Error(`Stack config ${key} must be a ${kind} ${range} (${rule.unit}), got ${JSON.stringify(text)}`);
   }
   return value;
+}
+
+/** Characters that cannot be part of a key or an id sent in a header, described for the message. */
+function unusableCharacter(value: string): string | undefined {
+  for (const char of value) {
+    const code = char.codePointAt(0) ?? 0;
+    if (char === "\n" || char === "\r") return "a line break";
+    if (/[\u200B-\u200F\u2060-\u2064\uFEFF\u00AD]/u.test(char))
+      return `a zero-width or invisible character (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
+    if (/\s/u.test(char)) return "whitespace";
+    if (code < 0x20 || code === 0x7f) return "a control character";
+    if (code > 0x7e)
+      return `a character outside printable ASCII (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a value that would be sent in a header but cannot be (the key is never shown, only
+ * what is wrong with it and where it came from: a copy-paste often brings a newline or a
+ * zero-width space).
+ */
+export function checkHeaderValue(setting: string, source: string, value: string | undefined): void {
+  if (value === undefined) return;
+  const problem = unusableCharacter(value);
+  if (problem) {
+    throw new Error(
+      `${setting} (from ${source}) holds ${problem}, which cannot be sent in an HTTP header; set it again without it (the value is not shown here).`,
+    );
+  }
+}
+
+function checkBaseUrl(source: string, value: string | undefined): void {
+  if (value === undefined) return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(
+      `${source} must be an http or https URL such as https://api.openai.com/v1, got ${JSON.stringify(value)}`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(
+      `${source} must be an http or https URL such as https://api.openai.com/v1, got ${JSON.stringify(value)}`,
+    );
+  }
 }
 
 export function readStackSettings(config: ConfigReader): StackSettings {
@@ -54,15 +120,36 @@ export function readStackSettings(config: ConfigReader): StackSettings {
     const value = config.get(`chatkit:${key}`);
     return value === undefined || value === "" ? undefined : value;
   };
-  return {
+  const settings: StackSettings = {
     apiKey: text("apiKey"),
     baseUrl: text("baseUrl"),
     organization: text("organization"),
     project: text("project"),
-    timeoutSeconds: positiveNumber("chatkit:timeoutSeconds", text("timeoutSeconds")),
-    maxRetries: positiveNumber("chatkit:maxRetries", text("maxRetries"), true),
-    retryBudgetSeconds: positiveNumber("chatkit:retryBudgetSeconds", text("retryBudgetSeconds")),
+    timeoutSeconds: numberSetting("chatkit:timeoutSeconds", text("timeoutSeconds"), {
+      min: 0,
+      minIncluded: false,
+      max: SETTING_LIMITS.maxTimeoutSeconds,
+      unit: "seconds per attempt",
+    }),
+    maxRetries: numberSetting("chatkit:maxRetries", text("maxRetries"), {
+      min: 0,
+      minIncluded: true,
+      max: SETTING_LIMITS.maxRetries,
+      integer: true,
+      unit: "retries after the first attempt",
+    }),
+    retryBudgetSeconds: numberSetting("chatkit:retryBudgetSeconds", text("retryBudgetSeconds"), {
+      min: 0,
+      minIncluded: false,
+      max: SETTING_LIMITS.maxRetryBudgetSeconds,
+      unit: "seconds for all attempts and waits of one operation",
+    }),
   };
+  checkHeaderValue("The API key", "stack config chatkit:apiKey", settings.apiKey);
+  checkHeaderValue("The organization", "stack config chatkit:organization", settings.organization);
+  checkHeaderValue("The project", "stack config chatkit:project", settings.project);
+  checkBaseUrl("Stack config chatkit:baseUrl", settings.baseUrl);
+  return settings;
 }
 
 export class MissingApiKeyError extends Error {
@@ -78,12 +165,20 @@ export function resolveSettings(stack: StackSettings, env: NodeJS.ProcessEnv): R
   const envText = (name: string) => (env[name] === "" ? undefined : env[name]);
   const apiKey = stack.apiKey ?? envText("OPENAI_API_KEY");
   if (!apiKey) throw new MissingApiKeyError();
+  const organization = stack.organization ?? envText("OPENAI_ORG_ID");
+  const project = stack.project ?? envText("OPENAI_PROJECT_ID");
+  const baseURL = stack.baseUrl ?? envText("OPENAI_BASE_URL") ?? SETTING_DEFAULTS.baseURL;
+  // The environment is read at call time, so its values are checked here, naming the variable.
+  if (!stack.apiKey) checkHeaderValue("The API key", "environment variable OPENAI_API_KEY", apiKey);
+  if (!stack.organization) checkHeaderValue("The organization", "environment variable OPENAI_ORG_ID", organization);
+  if (!stack.project) checkHeaderValue("The project", "environment variable OPENAI_PROJECT_ID", project);
+  if (!stack.baseUrl) checkBaseUrl("Environment variable OPENAI_BASE_URL", envText("OPENAI_BASE_URL"));
   return {
     apiKey,
     apiKeySource: stack.apiKey ? "stack config chatkit:apiKey" : "environment variable OPENAI_API_KEY",
-    baseURL: stack.baseUrl ?? envText("OPENAI_BASE_URL") ?? SETTING_DEFAULTS.baseURL,
-    organization: stack.organization ?? envText("OPENAI_ORG_ID"),
-    project: stack.project ?? envText("OPENAI_PROJECT_ID"),
+    baseURL,
+    organization,
+    project,
     timeoutMs: (stack.timeoutSeconds ?? SETTING_DEFAULTS.timeoutSeconds) * 1000,
     maxRetries: Math.floor(stack.maxRetries ?? SETTING_DEFAULTS.maxRetries),
     retryBudgetMs: (stack.retryBudgetSeconds ?? SETTING_DEFAULTS.retryBudgetSeconds) * 1000,

@@ -119,6 +119,25 @@ export function readSession(raw: unknown): ChatSessionAnswer | undefined {
   return valid ? (raw as ChatSessionAnswer) : undefined;
 }
 
+/**
+ * Why a well-formed create answer still cannot be recorded, or undefined when it can: a session
+ * that is not active, or that came without a client secret, is no credential for a front end.
+ */
+export function unusableReason(session: ChatSessionAnswer): string | undefined {
+  if (session.status !== "active") return `its status is ${JSON.stringify(session.status)}, not "active"`;
+  if (session.client_secret === "") return "its client_secret is empty";
+  return undefined;
+}
+
+/**
+ * What a cancel answer confirms: the session `id` is cancelled or expired. Anything else (another
+ * id, a session still active, a body that is not a session) confirms nothing.
+ */
+export function confirmedEnd(raw: unknown, id: string): "cancelled" | "expired" | undefined {
+  if (!isRecord(raw) || (raw.id !== undefined && raw.id !== id)) return undefined;
+  return raw.status === "cancelled" || raw.status === "expired" ? raw.status : undefined;
+}
+
 /** The outputs recorded after a create: the API's answer, camelCase, plus our own inputs. */
 export function toOutputs(session: ChatSessionAnswer, inputs: SessionInputs): SessionOutputs {
   const { workflow, chatkit_configuration: configuration } = session;

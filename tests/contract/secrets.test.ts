@@ -11,6 +11,25 @@ const REPO_ROOT = path.resolve(__dirname, "../../..");
 const API_KEY = "sk-proj-canary-5f0e8c1d2b3a49786";
 const WRONG_KEY = "sk-revoked-canary-99aa88bb77cc";
 
+/**
+ * Every logging switch the SDK, the host and what they load honour, all at their loudest: none may
+ * make anything print a key or a client secret.
+ */
+const LOGGING_SWITCHES = {
+  OPENAI_LOG: "debug",
+  DEBUG: "*",
+  NODE_DEBUG: "http,http2,net,tls,fetch,undici,stream,child_process",
+  GRPC_TRACE: "all",
+  GRPC_VERBOSITY: "DEBUG",
+  GRPC_NODE_TRACE: "all",
+  GRPC_NODE_VERBOSITY: "DEBUG",
+  GRPC_NODE_DEBUG_SEND_ERROR_DETAILS: "true",
+  PULUMI_DEBUG_PROMISE_LEAKS: "true",
+  PULUMI_DEBUG_COMMANDS: "true",
+  PULUMI_ERROR_OUTPUT_STRING: "true",
+  TS_NODE_DEBUG: "true",
+};
+
 /** Every leaf path of a JSON value, as arrays of keys. */
 function leafPaths(value: unknown, prefix: string[] = []): string[][] {
   if (value === null || typeof value !== "object" || Object.keys(value).length === 0) return [prefix];
@@ -38,7 +57,10 @@ describe("secret hygiene across create, failure, retry and delete", function () 
   before(async () => {
     provider = await serializedProvider();
     leftBehind.push(provider);
-    host = await startHost({ cwd: REPO_ROOT, env: { OPENAI_API_KEY: WRONG_KEY, OPENAI_BASE_URL: "" } });
+    host = await startHost({
+      cwd: REPO_ROOT,
+      env: { OPENAI_API_KEY: WRONG_KEY, OPENAI_BASE_URL: "", ...LOGGING_SWITCHES },
+    });
     await host.configure({ "chatkit:apiKey": API_KEY, "chatkit:baseUrl": ctx.emulator.url, "chatkit:maxRetries": "2" });
   });
   after(async () => {
@@ -63,7 +85,7 @@ describe("secret hygiene across create, failure, retry and delete", function () 
     );
   };
 
-  it("leaves no API key and no client secret anywhere", async () => {
+  it("leaves no API key and no client secret anywhere, with every logging switch on", async () => {
     const created = await host.create(news());
     record(created.properties);
 
@@ -91,7 +113,7 @@ describe("secret hygiene across create, failure, retry and delete", function () 
     await expectFailure(refused.create({ user: "u", workflow: { id: "wf_secret" } }));
 
     for (const session of ctx.emulator.sessions.values()) clientSecrets.push(String(session.response.client_secret));
-    leftBehind.push(host.stderr(), JSON.stringify(ctx.emulator.requests), emulatorLog.join("\n"));
+    leftBehind.push(host.stderr(), host.stdout(), JSON.stringify(ctx.emulator.requests), emulatorLog.join("\n"));
 
     const everything = leftBehind.join("\n");
     const secrets = [API_KEY, WRONG_KEY, `${WRONG_KEY.slice(-4)}.`, ...clientSecrets.filter(Boolean)];
@@ -99,6 +121,10 @@ describe("secret hygiene across create, failure, retry and delete", function () 
     const hits = secrets.filter((secret) => everything.includes(secret));
     assert.deepEqual(hits, [], "secrets found in what the provider leaves behind");
     assert.match(host.stderr(), /may have been created but not recorded/, "warnings are logged and were scanned");
+    assert.ok(
+      host.stderr().length + host.stdout().length > 10_000,
+      "the logging switches were on, and their output scanned",
+    );
   });
 
   it("keeps every input's key path in the outputs, so a secret input stays secret", async () => {

@@ -28,6 +28,8 @@ export interface HostClient {
   delete(id: string, properties: Props): Promise<void>;
   /** Everything the host wrote to stderr (where provider warnings go). */
   stderr(): string;
+  /** Everything the host wrote to stdout, its port line included. */
+  stdout(): string;
   /** Milliseconds from spawning the host to its port being printed. */
   readonly startupMs: number;
   /** The host process (for measurements). */
@@ -55,10 +57,12 @@ export async function startHost(options: HostOptions): Promise<HostClient> {
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  let stdout = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   const port = await new Promise<string>((resolve, reject) => {
-    let stdout = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
+    child.stdout?.on("data", () => {
       const line = stdout.split("\n")[0];
       if (stdout.includes("\n") && line) resolve(line.trim());
     });
@@ -77,6 +81,7 @@ export async function startHost(options: HostOptions): Promise<HostClient> {
     startupMs,
     process: child,
     stderr: () => stderr,
+    stdout: () => stdout,
     async configure(config) {
       const request = new providerPb.ConfigureRequest();
       request.setArgs(struct(config));

@@ -13,9 +13,16 @@ describe("client", () => {
     assert.notEqual(clientFor(resolveSettings({}, { OPENAI_API_KEY: "sk-client-other" })), first);
   });
 
-  it("turns the SDK's own retries off and uses the provider's timeout", () => {
-    const client = clientFor(settings({}));
-    assert.equal(client.maxRetries, 0);
-    assert.equal(client.timeout, 30_000);
+  it("turns the SDK's own retries and logging off, whatever OPENAI_LOG says", () => {
+    const saved = process.env.OPENAI_LOG;
+    process.env.OPENAI_LOG = "debug";
+    try {
+      const client = clientFor(settings({ OPENAI_BASE_URL: "http://127.0.0.1:2/v1" }));
+      assert.equal(client.maxRetries, 0);
+      assert.equal(client.logLevel, "off");
+    } finally {
+      if (saved === undefined) delete process.env.OPENAI_LOG;
+      else process.env.OPENAI_LOG = saved;
+    }
   });
 });

@@ -1,7 +1,17 @@
 import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
-import { ChatKitApiError, isRetryable, MalformedAnswerError, mayHaveCreated, redact } from "../../provider/errors";
+import {
+  AnswerInterruptedError,
+  AttemptTimedOutError,
+  ChatKitApiError,
+  classifySendFailure,
+  isRetryable,
+  MalformedAnswerError,
+  mayHaveCreated,
+  NotSentError,
+  redact,
+} from "../../provider/errors";
 import { AttemptsFailed } from "../../provider/retry";
 import { resolveSettings } from "../../provider/settings";
 
@@ -16,30 +26,57 @@ const apiError = (status: number, body: Record<string, unknown> = {}) =>
 const refused = () => new APIConnectionError({ cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
 
 describe("errors", () => {
-  it("retries a create only when the API cannot have acted", () => {
-    for (const status of [429, 502, 503, 504]) assert.equal(isRetryable("create", apiError(status)), true, `${status}`);
-    for (const status of [400, 401, 403, 404, 408, 409, 500])
+  it("retries a create only when the answer proves the API did not act", () => {
+    assert.equal(isRetryable("create", apiError(429)), true);
+    for (const status of [400, 401, 403, 404, 408, 409, 500, 502, 503, 504])
       assert.equal(isRetryable("create", apiError(status)), false, `${status}`);
-    assert.equal(isRetryable("create", refused()), true);
+    assert.equal(isRetryable("create", classifySendFailure(refused(), "http://x/v1")), true);
     assert.equal(isRetryable("create", new APIConnectionError({ cause: new Error("socket hang up") })), false);
     assert.equal(isRetryable("create", new APIConnectionTimeoutError()), false);
+    assert.equal(isRetryable("create", new AttemptTimedOutError(1000, true)), false);
+    assert.equal(isRetryable("create", new AnswerInterruptedError(200, new TypeError("terminated"))), false);
   });
 
-  it("retries every transient cancel failure", () => {
+  it("retries every transient cancel failure, never one that fails the same way each time", () => {
     for (const status of [408, 409, 429, 500, 502, 503, 504])
       assert.equal(isRetryable("cancel", apiError(status)), true);
     for (const status of [400, 401, 403, 404]) assert.equal(isRetryable("cancel", apiError(status)), false);
     assert.equal(isRetryable("cancel", new APIConnectionTimeoutError()), true);
     assert.equal(isRetryable("cancel", new MalformedAnswerError("cancel", undefined)), true);
+    assert.equal(isRetryable("cancel", new NotSentError("bad port", false)), false);
   });
 
   it("knows which create failures may have created a session", () => {
-    assert.equal(mayHaveCreated(apiError(500)), true);
+    for (const status of [500, 502, 503, 504]) assert.equal(mayHaveCreated(apiError(status)), true, `${status}`);
     assert.equal(mayHaveCreated(new APIConnectionTimeoutError()), true);
+    assert.equal(mayHaveCreated(new AttemptTimedOutError(1000, false)), true);
     assert.equal(mayHaveCreated(new MalformedAnswerError("create", undefined)), true);
-    assert.equal(mayHaveCreated(apiError(503)), false);
+    assert.equal(mayHaveCreated(apiError(429)), false);
     assert.equal(mayHaveCreated(apiError(400)), false);
-    assert.equal(mayHaveCreated(refused()), false);
+    assert.equal(mayHaveCreated(classifySendFailure(refused(), "http://x/v1")), false);
+  });
+
+  it("says nothing was sent, and why, for failures before the request left", () => {
+    const badPort = new APIConnectionError({
+      cause: Object.assign(new TypeError("fetch failed"), { cause: new Error("bad port") }),
+    });
+    const cases: [unknown, RegExp][] = [
+      [badPort, /fetch refuses to connect to the port of http:\/\/127\.0\.0\.1:6000\/v1/],
+      [new RangeError("Invalid string length"), /too large to serialize/],
+      [
+        new TypeError("Cannot convert argument to a ByteString because the character at index 13 has a value of 8203"),
+        /cannot carry/,
+      ],
+      [new TypeError('Headers.append: "x" is an invalid header value.'), /cannot carry/],
+    ];
+    for (const [raw, reason] of cases) {
+      const classified = classifySendFailure(raw, "http://127.0.0.1:6000/v1");
+      assert.ok(classified instanceof NotSentError, String(raw));
+      assert.match(classified.message, /^nothing was sent: /);
+      assert.match(classified.message, reason);
+      assert.equal(mayHaveCreated(classified), false);
+      assert.equal(isRetryable("create", classified), false);
+    }
   });
 
   it("carries status, type, param, code, request id and attempts in the message", () => {
@@ -74,6 +111,48 @@ describe("errors", () => {
     assert.match(missing.hint ?? "", /another organization or project .* project proj_x/);
   });
 
+  it("reminds on a refused cancel that destroy uses the config recorded at the last up", () => {
+    const refusedKey = new AttemptsFailed(apiError(401, { message: "Incorrect API key provided." }), 1, "failed");
+    const cancel = new ChatKitApiError("cancel", refusedKey, settings);
+    assert.match(cancel.hint ?? "", /came from stack config chatkit:apiKey/);
+    assert.match(cancel.hint ?? "", /recorded in state at the last pulumi up/);
+    assert.match(
+      cancel.hint ?? "",
+      /run pulumi up first, or pulumi destroy --run-program \(Pulumi CLI 3\.160 or later\)/,
+    );
+    assert.doesNotMatch(new ChatKitApiError("create", refusedKey, settings).hint ?? "", /recorded in state/);
+  });
+
+  it("names the Agent Builder shutdown for a fitting create failure on or after 2026-11-30, not before", () => {
+    const before = Date.UTC(2026, 10, 29, 23, 59, 59);
+    const after = Date.UTC(2026, 10, 30, 0, 0, 0);
+    const fitting = [
+      apiError(404, { message: "Workflow with id 'wf_1' not found.", param: "workflow.id" }),
+      apiError(410, { message: "Gone." }),
+      apiError(400, { message: "Hosted workflows have been deprecated." }),
+      apiError(403, { message: "Agent Builder has shut down." }),
+    ];
+    for (const raw of fitting) {
+      const hint = (now: number) =>
+        new ChatKitApiError("create", new AttemptsFailed(raw, 1, "failed"), settings, now).hint ?? "";
+      assert.match(
+        hint(after),
+        /scheduled Agent Builder.*to shut down on 2026-11-30.*ChatKit itself stays available.*advanced integration with your own server/,
+        raw.message,
+      );
+      assert.doesNotMatch(hint(before), /Agent Builder/, raw.message);
+    }
+    const unrelated = new ChatKitApiError(
+      "create",
+      new AttemptsFailed(apiError(400, { message: "user is empty" }), 1, "failed"),
+      settings,
+      after,
+    );
+    assert.doesNotMatch(unrelated.hint ?? "", /Agent Builder/);
+    const missing = new ChatKitApiError("create", new AttemptsFailed(fitting[0]!, 1, "failed"), settings, before);
+    assert.match(missing.hint ?? "", /another organization or project/);
+  });
+
   it("keeps the SDK's raw error out of what printing the error shows", () => {
     const raw = apiError(401, { message: "Incorrect API key provided: sk-pro********3456." });
     const error = new ChatKitApiError("create", new AttemptsFailed(raw, 1, "failed"), settings);
@@ -87,5 +166,11 @@ describe("errors", () => {
     assert.equal(redact("secret ek_0123456789abcdef", []), "secret ek-[redacted]");
     assert.equal(redact("custom my-own-key-value", ["my-own-key-value"]), "custom [redacted]");
     assert.equal(redact("session cksess_123 stays", []), "session cksess_123 stays");
+    assert.equal(redact("echo token_ek_0123456789abcdef end", []), "echo token_ek-[redacted] end");
+    assert.equal(redact("task-force stays", []), "task-force stays");
+    const key = "sk-proj-canary-5f0e8c1d2b3a49786";
+    assert.equal(redact("key proj-canary-5f0e8c1d2b3a49786 given", [key]), "key proj-[redacted] given");
+    assert.equal(redact("tail 5f0e8c1d2b3a49786.", [key]), "tail [redacted].");
+    assert.equal(redact("masked pro********9786 and proj-********9786", []), "masked [redacted] and [redacted]");
   });
 });

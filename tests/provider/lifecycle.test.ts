@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { IMPORT_REFUSED, type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/unknown";
-import { useEmulator } from "../helpers/emulator";
+import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/rejection";
 
 const inputs = { user: "user-1", workflow: { id: "wf_support" } };
@@ -237,6 +237,41 @@ describe("SessionLifecycle against the emulator", () => {
       await provider.configure({ config: { get: (key: string) => config[key] } });
       const { id } = await provider.create(inputs);
       assert.match(id, /^cksess_/);
+    });
+
+    it("fails every later call with the same message after a bad value, never falling back to the environment", async () => {
+      const before = ctx.emulator.requests.length;
+      const provider = lifecycle();
+      const config: Record<string, string> = { "chatkit:apiKey": "sk-stack-key-0001", "chatkit:timeoutSeconds": "30s" };
+      const refused = await rejection(provider.configure({ config: { get: (key: string) => config[key] } }));
+      assert.match(
+        refused.message,
+        /chatkit:timeoutSeconds must be a number above 0 to 3600 \(seconds per attempt\), got "30s"/,
+      );
+      const state = { status: "active", expiresAt: clockMs / 1000 + 300, renewBefore: 30 };
+      const calls: [string, () => Promise<unknown>][] = [
+        ["check", () => provider.check({}, inputs)],
+        ["create", () => provider.create(inputs)],
+        ["delete", () => provider.delete("cksess_any", state)],
+        ["read", () => provider.read("cksess_any", state)],
+        ["diff", () => provider.diff("cksess_any", { ...inputs, ...state }, inputs)],
+        ["update", () => provider.update("cksess_any", { ...inputs, ...state }, inputs)],
+      ];
+      for (const [name, call] of calls) {
+        const error = await rejection(call());
+        assert.equal(error.message, refused.message, name);
+      }
+      assert.equal(ctx.emulator.requests.length, before, "nothing reached the environment's endpoint");
+      const fixed: Record<string, string> = { "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": ctx.emulator.url };
+      await provider.configure({ config: { get: (key: string) => fixed[key] } });
+      assert.match((await provider.create(inputs)).id, /^cksess_/);
+    });
+
+    it("refuses a key the environment gives with a line break, naming the variable and not the key", async () => {
+      const provider = lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: "sk-env-key-123456\n" } });
+      const error = await rejection(provider.create(inputs));
+      assert.match(error.message, /The API key \(from environment variable OPENAI_API_KEY\) holds a line break/);
+      assert.doesNotMatch(error.message, /sk-env|123456/);
     });
 
     it("says where to put a key when there is none", async () => {

@@ -30,7 +30,59 @@ describe("settings", () => {
   it("refuses a timeout that is not a positive number, naming the key", () => {
     assert.throws(
       () => readStackSettings(reader({ "chatkit:timeoutSeconds": "soon" })),
-      /chatkit:timeoutSeconds must be a positive number/,
+      /Stack config chatkit:timeoutSeconds must be a number above 0 to 3600 \(seconds per attempt\), got "soon"/,
+    );
+  });
+
+  it("refuses a key with whitespace, a line break or a zero-width character, naming the setting, never the key", () => {
+    const key = "sk-proj-abcdefgh12345678";
+    const cases: [string, RegExp][] = [
+      [`${key}\n`, /a line break/],
+      [`${key.slice(0, 10)} ${key.slice(10)}`, /whitespace/],
+      [`${key.slice(0, 10)}\u200b${key.slice(10)}`, /a zero-width or invisible character \(U\+200B\)/],
+      [`\ufeff${key}`, /a zero-width or invisible character \(U\+FEFF\)/],
+      [`${key}\u00e9`, /outside printable ASCII/],
+    ];
+    for (const [value, problem] of cases) {
+      const error = (() => {
+        try {
+          readStackSettings(reader({ "chatkit:apiKey": value }));
+        } catch (caught) {
+          return caught as Error;
+        }
+        assert.fail(`accepted ${JSON.stringify(value)}`);
+      })();
+      assert.match(error.message, /^The API key \(from stack config chatkit:apiKey\) holds /);
+      assert.match(error.message, problem);
+      assert.doesNotMatch(error.message, /abcdefgh|12345678/);
+    }
+    assert.throws(
+      () => readStackSettings(reader({ "chatkit:project": "proj 1" })),
+      /The project \(from stack config chatkit:project\) holds whitespace/,
+    );
+    assert.throws(
+      () => resolveSettings({}, { OPENAI_API_KEY: "sk-a b" }),
+      /from environment variable OPENAI_API_KEY\) holds whitespace/,
+    );
+  });
+
+  it("refuses numbers outside what can work: timers, retries and budgets", () => {
+    const refused: [string, string, RegExp][] = [
+      ["timeoutSeconds", "3000000", /chatkit:timeoutSeconds must be a number above 0 to 3600/],
+      ["timeoutSeconds", "0", /chatkit:timeoutSeconds/],
+      ["timeoutSeconds", "Infinity", /chatkit:timeoutSeconds/],
+      ["maxRetries", "2.5", /chatkit:maxRetries must be a whole number from 0 to 100/],
+      ["maxRetries", "-1", /chatkit:maxRetries/],
+      ["maxRetries", "1e9", /chatkit:maxRetries/],
+      ["retryBudgetSeconds", "86400", /chatkit:retryBudgetSeconds must be a number above 0 to 3600/],
+      ["retryBudgetSeconds", "30s", /got "30s"/],
+    ];
+    for (const [key, value, message] of refused) {
+      assert.throws(() => readStackSettings(reader({ [`chatkit:${key}`]: value })), message, `${key}=${value}`);
+    }
+    assert.throws(
+      () => readStackSettings(reader({ "chatkit:baseUrl": "api.openai.com/v1" })),
+      /chatkit:baseUrl must be an http or https URL/,
     );
   });
 

@@ -1,0 +1,211 @@
+import * as assert from "node:assert/strict";
+import { SessionLifecycle } from "../../provider/lifecycle";
+import { rejection } from "../helpers/rejection";
+import { errorJson, type ScriptedAnswer, type ScriptedServer, sessionJson, startScripted } from "../helpers/scripted";
+
+const inputs = { user: "u", workflow: { id: "wf_scripted" }, expiresAfter: 120 };
+const KEY = "sk-proj-scripted-key-0123456789abcdef";
+
+/** Answers that gateways, broken networks and odd APIs give, which the emulator cannot make. */
+describe("the provider against answers the emulator cannot make", function () {
+  this.timeout(20_000);
+  let server: ScriptedServer;
+  let script: ScriptedAnswer[];
+  let warnings: string[];
+
+  beforeEach(async () => {
+    script = [];
+    warnings = [];
+    server = await startScripted((_request, index) => script[index] ?? { status: 599, body: errorJson("unscripted") });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  async function lifecycle(config: Record<string, string> = {}) {
+    const provider = new SessionLifecycle({
+      env: {},
+      sleep: async () => {},
+      random: () => 0.5,
+      warn: (message) => warnings.push(message),
+    });
+    const values: Record<string, string> = { "chatkit:apiKey": KEY, "chatkit:baseUrl": server.url, ...config };
+    await provider.configure({ config: { get: (key: string) => values[key] } });
+    return provider;
+  }
+  const live = (_id: string) => ({
+    status: "active",
+    expiresAt: Math.floor(Date.now() / 1000) + 300,
+    clientSecret: `ek_live_${Math.random().toString(36).slice(2)}_0123456789abcdef`,
+  });
+
+  describe("create", () => {
+    for (const status of [502, 503, 504]) {
+      it(`does not repeat a create after a ${status} from a gateway that had forwarded it`, async () => {
+        script = [
+          { acts: true, status, body: "<html>bad gateway</html>" },
+          { acts: true, body: sessionJson() },
+        ];
+        const error = await rejection((await lifecycle()).create(inputs));
+        assert.equal(server.acted.create, 1, "one session, not two");
+        assert.match(error.message, new RegExp(`HTTP ${status}`));
+        assert.match(error.message, /may have been created but not recorded/);
+        assert.equal(warnings.length, 1);
+      });
+    }
+
+    it("refuses a session that is not active, and has nothing to cancel", async () => {
+      script = [{ acts: true, body: sessionJson({ id: "cksess_old", status: "expired" }) }];
+      const error = await rejection((await lifecycle()).create(inputs));
+      assert.match(error.message, /session cksess_old, which cannot be used: its status is "expired"/);
+      assert.match(error.message, /nothing to cancel/);
+      assert.equal(server.requests.length, 1);
+    });
+
+    it("refuses a session without a client secret, and cancels it", async () => {
+      script = [
+        { acts: true, body: sessionJson({ id: "cksess_empty", client_secret: "" }) },
+        { acts: true, body: sessionJson({ id: "cksess_empty", status: "cancelled", client_secret: "" }) },
+      ];
+      const error = await rejection((await lifecycle()).create(inputs));
+      assert.match(error.message, /its client_secret is empty/);
+      assert.match(error.message, /did create session cksess_empty but it cannot be used, so it was cancelled at once/);
+      assert.equal(server.requests[1]?.path, "/v1/chatkit/sessions/cksess_empty/cancel");
+    });
+
+    it("bounds the whole attempt by the timeout when the body stalls after the headers", async () => {
+      script = [{ acts: true, stallBody: true }];
+      const started = Date.now();
+      const error = await rejection((await lifecycle({ "chatkit:timeoutSeconds": "0.5" })).create(inputs));
+      const took = Date.now() - started;
+      assert.ok(took < 1500, `${took} ms`);
+      assert.match(error.message, /the answer did not finish arriving within 0\.5 s \(the API had started answering\)/);
+      assert.match(error.message, /may have been created/);
+      assert.equal(server.requests.length, 1);
+    });
+
+    it("bounds the whole attempt when the body trickles one byte at a time", async () => {
+      script = [{ acts: true, trickleMs: 50 }];
+      const started = Date.now();
+      await assert.rejects(
+        (await lifecycle({ "chatkit:timeoutSeconds": "0.5" })).create(inputs),
+        /did not finish arriving/,
+      );
+      assert.ok(Date.now() - started < 1500);
+    });
+
+    it("explains a connection reset in the middle of the answer", async () => {
+      script = [{ acts: true, reset: "midBody" }];
+      const error = await rejection((await lifecycle()).create(inputs));
+      assert.match(
+        error.message,
+        /the connection was closed while the answer \(HTTP 200\) was arriving, so it could not be read \(terminated/,
+      );
+      assert.match(error.message, /may have been created/);
+      assert.equal(server.requests.length, 1);
+    });
+
+    it("ends within the retry budget plus a second, the last attempt cut to what is left", async () => {
+      script = [
+        { status: 429, headers: { "retry-after-ms": "400" }, body: errorJson("slow down", "requests") },
+        { hang: true },
+      ];
+      const provider = new SessionLifecycle({ env: {}, warn: (message) => warnings.push(message) });
+      const values: Record<string, string> = {
+        "chatkit:apiKey": KEY,
+        "chatkit:baseUrl": server.url,
+        "chatkit:timeoutSeconds": "5",
+        "chatkit:retryBudgetSeconds": "2",
+      };
+      await provider.configure({ config: { get: (key: string) => values[key] } });
+      const started = Date.now();
+      const error = await rejection(provider.create(inputs));
+      const took = Date.now() - started;
+      assert.ok(took <= 3000, `${took} ms against a 2 s budget`);
+      assert.ok(took >= 1900, `${took} ms: the second attempt had the rest of the budget`);
+      assert.equal(server.requests.length, 2);
+      assert.match(error.message, /no answer within 1\.\d+ s/);
+    });
+
+    it("says nothing was sent to a port that fetch refuses, instead of a possible session", async () => {
+      const provider = await lifecycle({ "chatkit:baseUrl": "http://127.0.0.1:6000/v1" });
+      const error = await rejection(provider.create(inputs));
+      assert.match(
+        error.message,
+        /failed after 1 attempt: nothing was sent: fetch refuses to connect to the port of http:\/\/127\.0\.0\.1:6000\/v1/,
+      );
+      assert.doesNotMatch(error.message, /may have/);
+      assert.deepEqual(warnings, []);
+    });
+  });
+
+  describe("delete", () => {
+    it("redacts the session's client secret from what the API echoes", async () => {
+      const state = live("cksess_echo");
+      script = [
+        { status: 403, body: errorJson(`Session token_${state.clientSecret} may not be cancelled by this key`) },
+      ];
+      const error = await rejection((await lifecycle()).delete("cksess_echo", state));
+      assert.match(error.message, /HTTP 403/);
+      assert.ok(!error.message.includes(state.clientSecret.slice(3)), error.message);
+    });
+
+    it("does not count a 404 for an unknown route as a session already gone", async () => {
+      script = [{ status: 404, body: errorJson("Invalid URL (POST /chatkit/sessions/cksess_route/cancel)") }];
+      const error = await rejection((await lifecycle()).delete("cksess_route", live("cksess_route")));
+      assert.match(error.message, /HTTP 404/);
+      assert.match(error.message, /ends with \/v1/);
+    });
+
+    it("counts a 404 saying this session is not found as gone", async () => {
+      script = [{ status: 404, body: errorJson("Chatkit Session with id 'cksess_gone' not found.") }];
+      await (await lifecycle()).delete("cksess_gone", live("cksess_gone"));
+    });
+
+    it("does not count a 404 about another session, or about something else, as gone", async () => {
+      for (const message of ["Chatkit Session with id 'cksess_other' not found.", "Project not found."]) {
+        script = [{ status: 404, body: errorJson(message) }];
+        server.requests.length = 0;
+        await assert.rejects((await lifecycle()).delete("cksess_mine", live("cksess_mine")), /HTTP 404/, message);
+      }
+    });
+
+    it("counts a 400 saying this session already ended as done, and nothing else that mentions the words", async () => {
+      script = [{ status: 400, body: errorJson("Chatkit Session with id 'cksess_ended' has already been cancelled.") }];
+      await (await lifecycle()).delete("cksess_ended", live("cksess_ended"));
+      script = [
+        { status: 400, body: errorJson("The project has expired billing; cancelled requests are not refunded.") },
+      ];
+      server.requests.length = 0;
+      await assert.rejects((await lifecycle()).delete("cksess_b", live("cksess_b")), /HTTP 400/);
+    });
+
+    it("retries a 409 and never counts it as done", async () => {
+      const conflict = {
+        status: 409,
+        body: errorJson("Session cannot be cancelled while a response is streaming; retry later."),
+      };
+      script = [
+        conflict,
+        { acts: true, body: sessionJson({ id: "cksess_busy", status: "cancelled", client_secret: "" }) },
+      ];
+      await (await lifecycle()).delete("cksess_busy", live("cksess_busy"));
+      assert.equal(server.requests.length, 2);
+      assert.equal(server.acted.cancel, 1);
+      script = Array.from({ length: 3 }, () => conflict);
+      server.requests.length = 0;
+      await assert.rejects(
+        (await lifecycle({ "chatkit:maxRetries": "2" })).delete("cksess_busy2", live("cksess_busy2")),
+        /gave up after 3 attempts: HTTP 409/,
+      );
+    });
+
+    it("does not resolve on an answer that does not confirm the cancel", async () => {
+      script = [{ body: sessionJson({ id: "cksess_still", status: "active" }) }];
+      await assert.rejects(
+        (await lifecycle({ "chatkit:maxRetries": "0" })).delete("cksess_still", live("cksess_still")),
+        /does not confirm that session cksess_still ended/,
+      );
+    });
+  });
+});
