@@ -1,7 +1,23 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 /** The lifecycle shared by every provider in the process, loaded by package name at call time. */
-type Provider = typeof import("./index");
+type Lifecycle = typeof import("./index")["lifecycle"];
+
+/**
+ * Loads the lifecycle by package name. When the package is not installed where the program runs
+ * (it was uninstalled before its sessions were destroyed), this says what to do, since the bare
+ * "Cannot find module" would not.
+ */
+function load(): Lifecycle {
+  try {
+    return require("pulumi-chatkit/provider").lifecycle;
+  } catch (error) {
+    if ((error as { code?: string })?.code !== "MODULE_NOT_FOUND") throw error;
+    throw new Error(
+      `The npm package pulumi-chatkit, which manages this stack's ChatKit sessions, cannot be loaded (${(error as Error).message.split("\n")[0]}). Install it again in this project (npm install pulumi-chatkit) and rerun: uninstall it only after pulumi destroy.`,
+    );
+  }
+}
 
 /**
  * The provider Pulumi serializes into every ChatKitSession's state (`__provider`). It is thin on
@@ -11,30 +27,30 @@ type Provider = typeof import("./index");
  */
 export class ChatKitSessionProvider implements dynamic.ResourceProvider {
   configure(req: dynamic.ConfigureRequest): Promise<void> {
-    return (require("pulumi-chatkit/provider") as Provider).lifecycle.configure(req);
+    return load().configure(req);
   }
 
   check(olds: any, news: any): Promise<dynamic.CheckResult> {
-    return (require("pulumi-chatkit/provider") as Provider).lifecycle.check(olds, news);
+    return load().check(olds, news);
   }
 
   diff(id: string, olds: any, news: any): Promise<dynamic.DiffResult> {
-    return (require("pulumi-chatkit/provider") as Provider).lifecycle.diff(id, olds, news);
+    return load().diff(id, olds, news);
   }
 
   create(inputs: any): Promise<dynamic.CreateResult> {
-    return (require("pulumi-chatkit/provider") as Provider).lifecycle.create(inputs);
+    return load().create(inputs);
   }
 
   read(id: string, props?: any): Promise<dynamic.ReadResult> {
-    return (require("pulumi-chatkit/provider") as Provider).lifecycle.read(id, props);
+    return load().read(id, props);
   }
 
   update(id: string, olds: any, news: any): Promise<dynamic.UpdateResult> {
-    return (require("pulumi-chatkit/provider") as Provider).lifecycle.update(id, olds, news);
+    return load().update(id, olds, news);
   }
 
   delete(id: string, props: any): Promise<void> {
-    return (require("pulumi-chatkit/provider") as Provider).lifecycle.delete(id, props);
+    return load().delete(id, props);
   }
 }

@@ -5,7 +5,7 @@
 import { SessionLifecycle } from "./lifecycle";
 
 export { ChatKitApiError } from "./errors";
-export { IMPORT_REFUSED, type LifecycleOptions, SessionLifecycle } from "./lifecycle";
+export { type LifecycleOptions, SessionLifecycle } from "./lifecycle";
 export type { CheckFailure, SessionInputs } from "./schema";
 export type { SessionOutputs } from "./wire";
 

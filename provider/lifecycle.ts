@@ -1,6 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { APIError } from "openai";
 import { boundedRequest, clientFor } from "./client";
+import { ApiClock } from "./clock";
 import {
   ChatKitApiError,
   isRetryable,
@@ -17,6 +18,7 @@ import {
   effectiveRenewBefore,
   REPLACING_KEYS,
   REPLACING_NORMALIZERS,
+  recordedSession,
   type SessionShape,
 } from "./normalize";
 import { AttemptsFailed, withRetries } from "./retry";
@@ -41,13 +43,10 @@ export interface LifecycleOptions {
   warn?: (message: string) => void;
 }
 
-/** A session this far past its expiry is certainly gone, whatever the clocks say. */
-const CLOCK_SKEW_SECONDS = 60;
-
-export const IMPORT_REFUSED =
-  "ChatKit sessions cannot be imported: the API has no endpoint that reads a session, and a session's client secret is only given once, when it is created. Declare a new ChatKitSession instead; it creates a fresh session.";
-
 type Props = Record<string, unknown>;
+
+/** The outputs, plus the API's clock offset measured at creation (see clock.ts). */
+export type RecordedOutputs = SessionOutputs & { apiClockOffset: number };
 
 /** zod takes about 85 ms to load and only check needs it: destroy, refresh and diff never load it. */
 const loadSchema = () => require("./schema") as typeof import("./schema");
@@ -69,12 +68,14 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly warn: (message: string) => void;
+  private readonly clock: ApiClock;
 
   constructor(private readonly options: LifecycleOptions = {}) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
     this.warn = options.warn ?? ((message) => process.stderr.write(`warning: ${message}\n`));
+    this.clock = new ApiClock(this.now, this.warn);
   }
 
   async configure(req: { config: ConfigReader }): Promise<void> {
@@ -119,20 +120,27 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     return { changes: replaces.length > 0 || renewBeforeChanged, replaces, deleteBeforeReplace: false };
   }
 
-  /** Expired, cancelled, or within renewBefore of its expiry: the next up replaces it. */
+  /**
+   * Expired, cancelled, within renewBefore of its expiry by the API's clock, or not known to be
+   * live (a state without a readable status or expiry): the next up replaces it, and the replace
+   * cancels the old one.
+   */
   private needsRenewal(olds: Props, renewBefore: number): boolean {
-    if (olds.status !== "active" || typeof olds.expiresAt !== "number") return true;
-    return olds.expiresAt - this.now() / 1000 <= renewBefore;
+    const recorded = recordedSession(olds);
+    if (recorded.status !== "active" || recorded.expiresAt === undefined) return true;
+    return recorded.expiresAt - this.clock.apiNow(recorded.apiClockOffset) <= renewBefore;
   }
 
-  async create(inputs: Props): Promise<{ id: string; outs: SessionOutputs }> {
+  async create(inputs: Props): Promise<{ id: string; outs: RecordedOutputs }> {
     this.assertConfigured();
     const checked = checkedInputs(inputs);
     const settings = this.settings();
     const client = clientFor(settings);
     const body = toCreateBody(checked);
     const lifetime = checked.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
+    let sentAtMs = this.now();
     const answer = await this.call("create", settings, async (limitMs) => {
+      sentAtMs = this.now();
       const { text } = await boundedRequest(
         (options) => client.beta.chatkit.sessions.create(body, options),
         limitMs,
@@ -147,7 +155,8 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     }).catch(async (error: unknown) => {
       throw await this.explainFailedCreate(error, settings, lifetime);
     });
-    return { id: answer.id, outs: toOutputs(answer, checked) };
+    const apiClockOffset = this.clock.learn(answer.expires_at - lifetime, sentAtMs, answer.id);
+    return { id: answer.id, outs: { ...toOutputs(answer, checked), apiClockOffset } };
   }
 
   /**
@@ -187,14 +196,31 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     return error;
   }
 
+  /**
+   * refresh. The API cannot read a session, so what the state records and the API's clock are all
+   * there is to know: a session cancelled elsewhere still looks live. A session is never dropped
+   * from the state here, since a live one dropped would never be cancelled: one past its expiry is
+   * marked expired instead, and the next up replaces it (the replace sends the cancel).
+   */
   async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
     this.assertConfigured();
     const state = withoutProvider(props);
-    if (Object.keys(state).length === 0) throw new Error(IMPORT_REFUSED);
-    const expired = typeof state.expiresAt !== "number" || state.expiresAt <= this.now() / 1000;
-    // The API cannot read a session: what we recorded and the clock are all there is to know.
-    if (state.status !== "active" || expired) return { id: "", props: {} };
-    return { id, props: state };
+    const recorded = recordedSession(state);
+    const refreshed: Props = { ...state };
+    if (recorded.expiresAt !== undefined) refreshed.expiresAt = recorded.expiresAt;
+    if (
+      recorded.status === "active" &&
+      recorded.expiresAt !== undefined &&
+      recorded.expiresAt <= this.clock.apiNow(recorded.apiClockOffset)
+    ) {
+      refreshed.status = "expired";
+    }
+    if (recorded.status === undefined || recorded.expiresAt === undefined) {
+      this.warn(
+        `The state of ChatKit session ${id} records no ${recorded.status === undefined ? "status" : "expiry"} that can be read, so whether it is live is not known. It is kept; the next pulumi up replaces it and cancels it, and pulumi destroy cancels it.`,
+      );
+    }
+    return { id, props: refreshed };
   }
 
   async update(_id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
@@ -203,10 +229,12 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     return { outs: { ...withoutProvider(olds), renewBefore: effectiveRenewBefore(news as SessionShape) } };
   }
 
+  /**
+   * Always sends the cancel, whatever the state and the clock say: this machine's clock may be
+   * off, and a cancel of a session that has already ended counts as done.
+   */
   async delete(id: string, props: Props): Promise<void> {
     const state = withoutProvider(props);
-    if (state.status === "cancelled") return;
-    if (typeof state.expiresAt === "number" && state.expiresAt + CLOCK_SKEW_SECONDS < this.now() / 1000) return;
     const settings = this.settings();
     await this.cancel(id, settings, typeof state.clientSecret === "string" ? [state.clientSecret] : []);
   }

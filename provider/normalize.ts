@@ -1,3 +1,5 @@
+import { saneOffset } from "./clock";
+
 /**
  * The documented defaults, applied so that writing a default explicitly, or leaving it out, or
  * reading it back resolved from the API (where "unset" comes back as null) all compare equal.
@@ -110,4 +112,41 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
+}
+
+/** What a session's state says about its life, read leniently (see README, "Lifecycle"). */
+export interface RecordedSession {
+  /** "active", "expired" or "cancelled"; undefined when the state holds anything else. */
+  status?: "active" | "expired" | "cancelled";
+  /** Unix seconds; undefined when the state holds no time that can be read. */
+  expiresAt?: number;
+  /** Seconds the API's clock was ahead of the creating machine's (see clock.ts), when plausible. */
+  apiClockOffset?: number;
+}
+
+/** Unix times beyond this are milliseconds (this is in the year 5138 as seconds). */
+const LARGEST_SECONDS = 1e11;
+
+/**
+ * Reads the facts a state records, accepting the shapes that older versions or hand edits leave:
+ * `expiresAt` as a number of seconds or milliseconds, as a numeric string or as a date string.
+ * Whatever cannot be read is left undefined, and the callers treat it as "not known to be live".
+ */
+export function recordedSession(state: Record<string, unknown>): RecordedSession {
+  const status = state.status;
+  return {
+    status: status === "active" || status === "expired" || status === "cancelled" ? status : undefined,
+    expiresAt: unixSeconds(state.expiresAt),
+    apiClockOffset: saneOffset(state.apiClockOffset),
+  };
+}
+
+function unixSeconds(value: unknown): number | undefined {
+  let number: number | undefined;
+  if (typeof value === "number") number = value;
+  else if (typeof value === "string" && value.trim() !== "") {
+    number = Number.isFinite(Number(value)) ? Number(value) : Date.parse(value) / 1000;
+  }
+  if (number === undefined || !Number.isFinite(number) || number <= 0) return undefined;
+  return number > LARGEST_SECONDS ? number / 1000 : number;
 }

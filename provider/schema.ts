@@ -93,31 +93,44 @@ const chatkitConfigurationSchema = z.strictObject({
   history: z.strictObject({ enabled: z.boolean().optional(), recentThreads: z.int().min(1).optional() }).optional(),
 });
 
-export const sessionInputsSchema = z
-  .strictObject({
-    user: text(),
-    workflow: workflowSchema,
-    chatkitConfiguration: chatkitConfigurationSchema.optional(),
-    expiresAfter: expiresAfterSchema.optional(),
-    rateLimits: z.strictObject({ maxRequestsPer1Minute: z.int().min(1).optional() }).optional(),
-    renewBefore: z.int().min(0).optional(),
-    triggers: z
-      .record(
-        z.string(),
-        z.string().refine((value) => value.isWellFormed(), { message: LONE_SURROGATE }),
-      )
-      .optional(),
-  })
-  .superRefine((inputs, ctx) => {
-    const lifetime = inputs.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
-    if (inputs.renewBefore !== undefined && inputs.renewBefore >= lifetime) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["renewBefore"],
-        message: `must be less than the session's lifetime (${lifetime} s), or every up would replace the session; got ${inputs.renewBefore}`,
-      });
-    }
-  });
+export const sessionInputsSchema = z.strictObject({
+  user: text(),
+  workflow: workflowSchema,
+  chatkitConfiguration: chatkitConfigurationSchema.optional(),
+  expiresAfter: expiresAfterSchema.optional(),
+  rateLimits: z.strictObject({ maxRequestsPer1Minute: z.int().min(1).optional() }).optional(),
+  renewBefore: z.int().min(0).optional(),
+  triggers: z
+    .record(
+      z.string(),
+      z.string().refine((value) => value.isWellFormed(), { message: LONE_SURROGATE }),
+    )
+    .optional(),
+});
+
+/**
+ * The rules across fields, checked on the raw inputs rather than inside the schema: zod skips an
+ * object's refinements once any field of it fails, and during a preview any other input may be
+ * unknown, which would hide this rule until up. A rule is checked whenever all of its own inputs
+ * are known and valid by themselves (their own rules report them otherwise).
+ */
+function crossFieldFailures(raw: unknown): CheckFailure[] {
+  const renewBefore = valueAt(raw, ["renewBefore"]);
+  const expiresAfter = valueAt(raw, ["expiresAfter"]);
+  const lifetime =
+    expiresAfter === undefined ? DEFAULTS.expiresAfterSeconds : valueAt(raw, ["expiresAfter", "seconds"]);
+  const isWhole = (value: unknown, min: number, max: number): value is number =>
+    Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+  if (!isWhole(renewBefore, 0, Number.MAX_SAFE_INTEGER) || !isWhole(lifetime, 1, LIMITS.maxExpiresAfterSeconds))
+    return [];
+  if (renewBefore < lifetime) return [];
+  return [
+    {
+      property: "renewBefore",
+      reason: `renewBefore must be less than the session's lifetime (${lifetime} s), or every up would replace the session; got ${renewBefore}`,
+    },
+  ];
+}
 
 /** The inputs of a ChatKitSession once checked (expiresAfter always in its object form). */
 export type SessionInputs = z.output<typeof sessionInputsSchema>;
@@ -240,7 +253,8 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
 export function validateInputs(given: unknown): { inputs?: SessionInputs; failures: CheckFailure[] } {
   const raw = expandShorthands(given);
   const result = sessionInputsSchema.safeParse(raw);
-  if (result.success) return { inputs: result.data, failures: [] };
+  const crossField = crossFieldFailures(raw);
+  if (result.success) return crossField.length === 0 ? { inputs: result.data, failures: [] } : { failures: crossField };
   const failures: CheckFailure[] = [];
   for (const issue of result.error.issues) {
     const path = issue.path;
@@ -255,5 +269,5 @@ export function validateInputs(given: unknown): { inputs?: SessionInputs; failur
     const where = path.length === 0 ? "the inputs" : formatPath(path);
     failures.push({ property: where, reason: reasonFor(issue, valueAt(raw, path), where) });
   }
-  return { failures };
+  return { failures: [...failures, ...crossField] };
 }

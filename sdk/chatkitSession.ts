@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ChatKitSessionProvider } from "../provider/chatkitSessionProvider";
+import { markDerivedSecrets } from "./derivedSecrets";
+import { checkResourceOptions } from "./resourceOptions";
 
 type Flag = pulumi.Input<{ enabled?: pulumi.Input<boolean> }>;
 
@@ -70,11 +72,13 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
   declare readonly status: pulumi.Output<"active" | "expired" | "cancelled">;
 
   constructor(name: string, args: ChatKitSessionArgs, opts?: pulumi.CustomResourceOptions) {
+    checkResourceOptions(name, opts);
+    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "clientSecret"])];
     const props = {
       user: args.user,
       workflow: args.workflow,
       chatkitConfiguration: args.chatkitConfiguration,
-      expiresAfter: args.expiresAfter,
+      expiresAfter: markDerivedSecrets(args.expiresAfter, additionalSecretOutputs),
       rateLimits: args.rateLimits,
       renewBefore: args.renewBefore,
       triggers: args.triggers,
@@ -83,7 +87,6 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
       expiresAt: undefined,
       status: undefined,
     };
-    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "clientSecret"])];
     super(provider, name, props, { ...opts, additionalSecretOutputs }, "chatkit", "Session");
   }
 }

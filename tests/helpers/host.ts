@@ -18,10 +18,21 @@ export interface HostOptions {
 
 type Props = Record<string, any>;
 
+export interface DiffResponse {
+  changes: "none" | "some" | "unknown";
+  replaces: string[];
+  /** The changed keys (DiffResponse.diffs), which replaceOnChanges matches against. */
+  diffs: string[];
+  hasDetailedDiff: boolean;
+  deleteBeforeReplace: boolean;
+}
+
 export interface HostClient {
   configure(config: Record<string, string>): Promise<void>;
   check(olds: Props, news: Props): Promise<{ inputs: Props; failures: { property: string; reason: string }[] }>;
   diff(id: string, olds: Props, news: Props): Promise<{ changes: "none" | "some" | "unknown"; replaces: string[] }>;
+  /** The whole DiffResponse the engine reads: also the changed keys and the delete-before-replace wish. */
+  diffResponse(id: string, olds: Props, news: Props): Promise<DiffResponse>;
   create(properties: Props): Promise<{ id: string; properties: Props }>;
   read(id: string, properties: Props, inputs?: Props): Promise<{ id: string; properties: Props }>;
   update(id: string, olds: Props, news: Props): Promise<{ properties: Props }>;
@@ -77,6 +88,29 @@ export async function startHost(options: HostOptions): Promise<HostClient> {
       client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response)));
     });
 
+  async function diffResponse(id: string, olds: Props, news: Props): Promise<DiffResponse> {
+    const request = new providerPb.DiffRequest();
+    request.setId(id);
+    request.setUrn(URN);
+    request.setOlds(struct(olds));
+    request.setNews(struct(news));
+    const response: any = await call("diff", request);
+    const kinds = providerPb.DiffResponse.DiffChanges;
+    const changes =
+      response.getChanges() === kinds.DIFF_SOME
+        ? "some"
+        : response.getChanges() === kinds.DIFF_NONE
+          ? "none"
+          : "unknown";
+    return {
+      changes,
+      replaces: response.getReplacesList(),
+      diffs: response.getDiffsList(),
+      hasDetailedDiff: response.getHasdetaileddiff(),
+      deleteBeforeReplace: response.getDeletebeforereplace(),
+    };
+  }
+
   return {
     startupMs,
     process: child,
@@ -101,21 +135,10 @@ export async function startHost(options: HostOptions): Promise<HostClient> {
       };
     },
     async diff(id, olds, news) {
-      const request = new providerPb.DiffRequest();
-      request.setId(id);
-      request.setUrn(URN);
-      request.setOlds(struct(olds));
-      request.setNews(struct(news));
-      const response: any = await call("diff", request);
-      const kinds = providerPb.DiffResponse.DiffChanges;
-      const changes =
-        response.getChanges() === kinds.DIFF_SOME
-          ? "some"
-          : response.getChanges() === kinds.DIFF_NONE
-            ? "none"
-            : "unknown";
-      return { changes, replaces: response.getReplacesList() };
+      const { changes, replaces } = await diffResponse(id, olds, news);
+      return { changes, replaces };
     },
+    diffResponse,
     async create(properties) {
       const request = new providerPb.CreateRequest();
       request.setUrn(URN);

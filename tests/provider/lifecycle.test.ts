@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { IMPORT_REFUSED, type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
+import * as fc from "fast-check";
+import { type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/unknown";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/rejection";
@@ -173,16 +174,70 @@ describe("SessionLifecycle against the emulator", () => {
       assert.deepEqual(await lifecycle().read(id, { ...outs, __provider: "x" }), { id, props: outs });
     });
 
-    it("reports an expired or cancelled session as gone", async () => {
+    it("marks an expired session expired and keeps it, so that the next up replaces and cancels it", async () => {
       const { id, outs } = await lifecycle().create({ ...inputs, expiresAfter: 10 });
-      assert.deepEqual(await lifecycle().read(id, { ...outs, status: "cancelled" }), { id: "", props: {} });
-      clockMs += 11_000;
-      assert.deepEqual(await lifecycle().read(id, outs), { id: "", props: {} });
+      clockMs += 9_000;
+      assert.deepEqual(await lifecycle().read(id, outs), { id, props: outs });
+      clockMs += 2_000;
+      assert.deepEqual(await lifecycle().read(id, outs), { id, props: { ...outs, status: "expired" } });
+      const diff = await lifecycle().diff(id, { ...outs, status: "expired" }, { ...inputs, expiresAfter: 10 });
+      assert.deepEqual(diff.replaces, ["expiresAt"]);
     });
 
-    it("refuses import with the reason", async () => {
-      await assert.rejects(lifecycle().read("cksess_abc", {}), { message: IMPORT_REFUSED });
-      await assert.rejects(lifecycle().read("cksess_abc"), { message: IMPORT_REFUSED });
+    it("keeps a session recorded as cancelled as it is: the next up replaces it", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const cancelled = { ...outs, status: "cancelled" };
+      assert.deepEqual(await lifecycle().read(id, cancelled), { id, props: cancelled });
+    });
+  });
+
+  describe("states written by hand or by an older version", () => {
+    // Each shape is kept by refresh, replaced by the next up, and cancelled by delete: a session that
+    // may be live is never dropped from the state without its cancel.
+    const shapes: [string, (outs: Record<string, unknown>) => Record<string, unknown>, unknown][] = [
+      ["status missing", ({ status: _status, ...rest }) => rest, "replace"],
+      ["expiresAt as a numeric string", (outs) => ({ ...outs, expiresAt: String(outs.expiresAt) }), "keep"],
+      [
+        "expiresAt as a date string",
+        (outs) => ({ ...outs, expiresAt: new Date(Number(outs.expiresAt) * 1000).toISOString() }),
+        "keep",
+      ],
+      ["expiresAt in milliseconds", (outs) => ({ ...outs, expiresAt: Number(outs.expiresAt) * 1000 }), "keep"],
+      ["expiresAt missing", ({ expiresAt: _at, ...rest }) => rest, "replace"],
+      ["only __provider", () => ({ __provider: "x" }), "replace"],
+    ];
+    for (const [name, reshape, decision] of shapes) {
+      it(`${name}: ${decision === "keep" ? "read as seconds, and kept while live" : "replaced by the next up"}; refresh keeps it; delete cancels it`, async () => {
+        const warnings: string[] = [];
+        const { id, outs } = await lifecycle().create(inputs);
+        const state = reshape(outs);
+        const diff = await lifecycle().diff(id, state, inputs);
+        if (decision === "keep") assert.deepEqual(diff.replaces, []);
+        else assert.ok(diff.replaces?.includes("expiresAt"), String(diff.replaces));
+        const read = await lifecycle({ warn: (message) => warnings.push(message) }).read(id, state);
+        assert.equal(read.id, id);
+        if (decision === "keep") {
+          assert.equal(read.props?.expiresAt, outs.expiresAt);
+          assert.deepEqual(warnings, []);
+        } else {
+          assert.match(warnings.join("\n"), /is not known\. It is kept; the next pulumi up replaces it and cancels it/);
+        }
+        await lifecycle().delete(id, state);
+        assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
+      });
+    }
+
+    it("never drops a session from the state on refresh, and always sends the cancel on delete, whatever the state holds", async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 2 })), async (state) => {
+          const read = await lifecycle().read("cksess_any", state);
+          assert.equal(read.id, "cksess_any");
+          const before = ctx.emulator.requests.length;
+          await lifecycle().delete("cksess_any", state);
+          assert.equal(ctx.emulator.requests.length, before + 1);
+        }),
+        { numRuns: 40 },
+      );
     });
   });
 
@@ -210,11 +265,15 @@ describe("SessionLifecycle against the emulator", () => {
       await lifecycle().delete("cksess_never_existed", { status: "active", expiresAt: Date.now() / 1000 + 60 });
     });
 
-    it("skips the call for a session recorded as cancelled or long expired", async () => {
+    it("sends the cancel whatever the state and the clock say", async () => {
+      // This machine's clock an hour ahead: by it, the session looks long expired, but it is live.
+      const { id, outs } = await lifecycle().create(inputs);
+      clockMs += 3600_000;
+      await lifecycle().delete(id, { ...outs, status: "cancelled" });
+      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
       const before = ctx.emulator.requests.length;
-      await lifecycle().delete("cksess_x", { status: "cancelled" });
       await lifecycle().delete("cksess_y", { status: "active", expiresAt: clockMs / 1000 - 3600 });
-      assert.equal(ctx.emulator.requests.length, before);
+      assert.equal(ctx.emulator.requests.length, before + 1);
     });
 
     it("fails on any other error, so the resource stays in state", async () => {

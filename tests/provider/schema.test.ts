@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as fc from "fast-check";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { formatPath, validateInputs } from "../../provider/schema";
 import { UNKNOWN } from "../../provider/unknown";
@@ -307,6 +308,46 @@ describe("check: what passes", () => {
       failures.map((f) => f.property),
       ["workflow.version"],
     );
+  });
+
+  it("checks the renewBefore-lifetime rule whenever both are known, whatever else is unknown or wrong", () => {
+    const others = {
+      user: UNKNOWN,
+      workflow: UNKNOWN,
+      chatkitConfiguration: UNKNOWN,
+      rateLimits: UNKNOWN,
+      triggers: UNKNOWN,
+    };
+    fc.assert(
+      fc.property(
+        fc.subarray(Object.keys(others)),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 600 }),
+        fc.integer({ min: 0, max: 1200 }),
+        (unknownKeys, shorthand, lifetime, renewBefore) => {
+          const given: Record<string, unknown> = {
+            ...valid,
+            expiresAfter: shorthand ? lifetime : { seconds: lifetime },
+            renewBefore,
+          };
+          for (const key of unknownKeys) given[key] = UNKNOWN;
+          const failures = validateInputs(given).failures.map((f) => f.property);
+          assert.deepEqual(failures, renewBefore >= lifetime ? ["renewBefore"] : []);
+          // Next to a real failure elsewhere, it is still reported.
+          const withFailure = validateInputs({ ...given, rateLimits: { maxRequestsPer1Minute: 0 } }).failures;
+          assert.equal(
+            withFailure.some((f) => f.property === "renewBefore"),
+            renewBefore >= lifetime,
+          );
+        },
+      ),
+    );
+    assert.deepEqual(
+      validateInputs({ ...valid, user: UNKNOWN, renewBefore: 700 }).failures[0]?.reason,
+      "renewBefore must be less than the session's lifetime (600 s), or every up would replace the session; got 700",
+    );
+    assert.deepEqual(validateInputs({ ...valid, expiresAfter: UNKNOWN, renewBefore: 700 }).failures, []);
+    assert.deepEqual(validateInputs({ ...valid, expiresAfter: { seconds: UNKNOWN }, renewBefore: 700 }).failures, []);
   });
 
   it("ignores __provider", () => {

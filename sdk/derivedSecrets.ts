@@ -1,0 +1,26 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Outputs computed from expiresAfter, not stored at its key path. */
+const DERIVED_FROM_EXPIRES_AFTER = ["expiresAt", "renewBefore"];
+
+/**
+ * Pulumi marks an output secret when the input at the same key path was secret. `expiresAt` and
+ * (when not given) `renewBefore` are computed from `expiresAfter`, so a secret lifetime would leave
+ * them in plain text. This returns `expiresAfter` unchanged, as a promise that first adds both
+ * keys to the resource's additional secret outputs when it is secret: the SDK sends the resource
+ * options only after every input has resolved, so the list is complete by then.
+ */
+export function markDerivedSecrets<T>(
+  expiresAfter: pulumi.Input<T> | undefined,
+  additionalSecretOutputs: string[],
+): pulumi.Input<T> | undefined {
+  if (expiresAfter === undefined || expiresAfter === null || typeof expiresAfter !== "object") return expiresAfter;
+  return (async () => {
+    if (await pulumi.isSecret(pulumi.output(expiresAfter))) {
+      for (const key of DERIVED_FROM_EXPIRES_AFTER) {
+        if (!additionalSecretOutputs.includes(key)) additionalSecretOutputs.push(key);
+      }
+    }
+    return expiresAfter as T;
+  })();
+}
