@@ -31,6 +31,7 @@ export async function handleApi(
   req: IncomingMessage,
   res: ServerResponse,
   record: RecordedRequest,
+  body: unknown,
 ): Promise<void> {
   const { reply } = context;
   if (record.path === "/v1/chatkit/threads" && req.method === "GET") return listThreads(context, req, res, record);
@@ -75,11 +76,11 @@ export async function handleApi(
 
   const answer =
     endpoint === "create"
-      ? create(context, req, res, record, auth.key)
+      ? create(context, req, res, record, body, auth.key)
       : cancel(context, res, record, auth.key, cancelMatch?.[1] ?? "");
   if (!answer) return;
 
-  if (fault?.kind === "dropAfterActing") return void req.socket.destroy();
+  if (fault?.kind === "dropAfterActing") return reply.drop(res, record);
   if (fault?.kind === "partialAfterActing") {
     return reply.send(res, record, 200, { id: answer.id, object: answer.object });
   }
@@ -98,7 +99,7 @@ async function answeredByFault(
   if (fault.kind === "latency") await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 1000));
   if (fault.kind === "hang") return true;
   if (fault.kind === "drop") {
-    req.socket.destroy();
+    reply.drop(res, record);
     return true;
   }
   if (fault.kind !== "status") return false;
@@ -119,7 +120,7 @@ async function answeredByFault(
 
 function workflowVisible(context: ApiContext, id: string, project: string | undefined): boolean {
   if (!context.workflows) return id.startsWith("wf_");
-  const workflow = context.workflows[id];
+  const workflow = Object.hasOwn(context.workflows, id) ? context.workflows[id] : undefined;
   return workflow !== undefined && (workflow.project === undefined || workflow.project === project);
 }
 
@@ -129,10 +130,10 @@ function create(
   req: IncomingMessage,
   res: ServerResponse,
   record: RecordedRequest,
+  body: unknown,
   key: string,
 ): Record<string, unknown> | undefined {
   const { reply } = context;
-  const body = record.body;
   if (typeof body === "string") {
     reply.fail(res, record, 400, {
       message:
@@ -143,7 +144,7 @@ function create(
     });
     return undefined;
   }
-  const problem = validateCreateBody(body ?? {});
+  const problem = validateCreateBody(body === undefined ? {} : body);
   if (problem) {
     reply.fail(res, record, 400, problem);
     return undefined;
@@ -173,11 +174,11 @@ function cancel(
   key: string,
   rawId: string,
 ): Record<string, unknown> | undefined {
-  const id = decodeURIComponent(rawId);
-  const session = context.store.ownedBy(id, key);
+  const id = decodedId(rawId);
+  const session = id === undefined ? undefined : context.store.ownedBy(id, key);
   if (!session) {
     context.reply.fail(res, record, 404, {
-      message: `Chatkit Session with id '${id}' not found.`,
+      message: `Chatkit Session with id '${id ?? rawId}' not found.`,
       type: "invalid_request_error",
       param: null,
       code: null,
@@ -186,6 +187,15 @@ function cancel(
   }
   context.store.cancel(session);
   return context.store.view(session);
+}
+
+/** The id from the path, or undefined when its %-escapes are malformed (no session has such an id). */
+function decodedId(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

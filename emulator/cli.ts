@@ -7,8 +7,29 @@ const usage = `Usage: chatkit-emulator [--port 8787] [--host 127.0.0.1] [--rate-
 Serves the ChatKit sessions API locally. Point the provider at it with
   OPENAI_BASE_URL=<printed URL> OPENAI_API_KEY=sk-local-anything`;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+/** A command line that cannot work: reported with the usage text. */
+class UsageError extends Error {}
+
+function parse() {
+  let values: ReturnType<typeof parseArgsOf>["values"];
+  try {
+    values = parseArgsOf().values;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) {
+    throw new UsageError(`--port must be a port number from 0 to 65535, got '${values.port}'`);
+  }
+  const limit = values["rate-limit"];
+  if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1 || !Number.isSafeInteger(Number(limit)))) {
+    throw new UsageError(`--rate-limit must be a whole number of requests per minute (1 or more), got '${limit}'`);
+  }
+  return { ...values, port, rateLimit: limit === undefined ? undefined : Number(limit) };
+}
+
+function parseArgsOf() {
+  return parseArgs({
     options: {
       port: { type: "string", default: "8787" },
       host: { type: "string", default: "127.0.0.1" },
@@ -18,20 +39,30 @@ async function main(): Promise<void> {
       help: { type: "boolean", default: false },
     },
   });
-  if (values.help) {
+}
+
+async function main(): Promise<void> {
+  const args = parse();
+  if (args.help) {
     console.log(usage);
     return;
   }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new Error(`--port must be a port number, got ${values.port}`);
-  const rateLimit = values["rate-limit"] === undefined ? undefined : Number(values["rate-limit"]);
   const emulator = await startEmulator({
-    port,
-    host: values.host,
-    apiKeys: values["api-key"],
-    rateLimitPerMinute: rateLimit,
-    log: values.quiet ? undefined : (line) => console.log(line),
+    port: args.port,
+    host: args.host,
+    apiKeys: args["api-key"],
+    rateLimitPerMinute: args.rateLimit,
+    log: args.quiet ? undefined : (line) => console.log(line),
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE") {
+      throw new Error(
+        `port ${args.port} on ${args.host} is already in use; stop what uses it or pick another with --port`,
+      );
+    }
+    if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
+      throw new Error(`cannot listen on ${args.host}: no such address on this machine`);
+    }
+    throw error;
   });
   console.log(emulator.url);
   const stop = () => {
@@ -43,6 +74,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error(`chatkit-emulator: ${error instanceof Error ? error.message : String(error)}`);
-  console.error(usage);
-  process.exit(2);
+  if (error instanceof UsageError) console.error(usage);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Fault, FaultInjector } from "./faults";
+import { type Fault, type FaultInjector, faultProblem } from "./faults";
 import type { RecordedRequest } from "./requestLog";
 import type { Responder } from "./respond";
 import type { SessionStore } from "./store";
@@ -17,6 +17,7 @@ export function handleControl(
   req: IncomingMessage,
   res: ServerResponse,
   record: RecordedRequest,
+  body: unknown,
 ) {
   if (record.path === "/_emulator/sessions" && req.method === "GET") {
     const list = [...store.sessions.values()].map((session) => ({
@@ -29,7 +30,15 @@ export function handleControl(
     return reply.send(res, record, 200, { data: list });
   }
   if (record.path === "/_emulator/faults" && req.method === "POST") {
-    faults.inject(record.body as Fault);
+    const problem = faultProblem(body);
+    if (problem) {
+      return reply.fail(res, record, 400, { ...problem, type: "invalid_request_error", code: "invalid_fault" });
+    }
+    faults.inject(body as Fault);
+    return reply.send(res, record, 200, { queued: faults.queuedCount });
+  }
+  if (record.path === "/_emulator/faults" && req.method === "DELETE") {
+    faults.clear();
     return reply.send(res, record, 200, { queued: faults.queuedCount });
   }
   return reply.fail(res, record, 404, {

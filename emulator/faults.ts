@@ -83,3 +83,60 @@ export class FaultInjector {
     return random.faults[Math.floor(Math.random() * random.faults.length)];
   }
 }
+
+const KINDS: readonly FaultKind[] = [
+  "status",
+  "latency",
+  "drop",
+  "dropAfterActing",
+  "hang",
+  "notJsonAfterActing",
+  "partialAfterActing",
+];
+
+/** What each field of a fault accepts: a test for the value and the words for the error. */
+const FIELDS: Record<string, [(value: unknown) => boolean, string]> = {
+  kind: [(value) => KINDS.includes(value as FaultKind), `one of ${KINDS.map((kind) => `'${kind}'`).join(", ")}`],
+  on: [(value) => value === "create" || value === "cancel", "'create' or 'cancel'"],
+  status: [
+    (value) => Number.isInteger(value) && (value as number) >= 400 && (value as number) <= 599,
+    "an integer from 400 to 599",
+  ],
+  retryAfterSeconds: [
+    (value) => Number.isFinite(value) && (value as number) >= 0 && (value as number) <= 3600,
+    "a number of seconds from 0 to 3600",
+  ],
+  retryAfterMs: [
+    (value) => Number.isFinite(value) && (value as number) >= 0 && (value as number) <= 3_600_000,
+    "a number of milliseconds from 0 to 3600000",
+  ],
+  delayMs: [
+    (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 600_000,
+    "an integer number of milliseconds from 0 to 600000",
+  ],
+  times: [
+    (value) => Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 10_000,
+    "an integer from 1 to 10000",
+  ],
+};
+
+/**
+ * Why a fault asked for over HTTP cannot be queued, or undefined when it can. A fault that is
+ * not understood would otherwise be served as a 500 on every later request.
+ */
+export function faultProblem(value: unknown): { message: string; param: string | null } | undefined {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { message: 'A fault must be a JSON object such as {"kind": "status", "status": 429}.', param: null };
+  }
+  const fault = value as Record<string, unknown>;
+  if (!Object.hasOwn(fault, "kind")) return { message: "Missing required parameter: 'kind'.", param: "kind" };
+  for (const key of Object.keys(fault)) {
+    const field = Object.hasOwn(FIELDS, key) ? FIELDS[key] : undefined;
+    if (!field) return { message: `Unknown parameter: '${key}'.`, param: key };
+    if (!field[0](fault[key])) return { message: `Invalid '${key}': expected ${field[1]}.`, param: key };
+  }
+  if (fault.kind !== "status" && fault.status !== undefined) {
+    return { message: "Invalid 'status': only a fault of kind 'status' answers with a status.", param: "status" };
+  }
+  return undefined;
+}

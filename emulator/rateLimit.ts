@@ -21,4 +21,10 @@ export class RateLimiter {
     window.push(now);
     return undefined;
   }
+
+  /** Forgets keys that used no slot in the last minute. */
+  prune(): void {
+    const since = this.clock.nowMs() - 60_000;
+    for (const [id, window] of this.windows) if (!window.some((at) => at > since)) this.windows.delete(id);
+  }
 }

@@ -4,7 +4,11 @@ import type { ApiErrorBody } from "./validate";
 
 /** Writes answers the API's way (JSON, x-request-id) and reports each on the emulator's log line. */
 export class Responder {
-  constructor(private readonly log: ((line: string) => void) | undefined) {}
+  constructor(
+    private readonly log: ((line: string) => void) | undefined,
+    /** Told of every request once it is answered or dropped (the live page listens). */
+    private readonly answered: (record: RecordedRequest) => void = () => {},
+  ) {}
 
   send(
     res: ServerResponse,
@@ -24,7 +28,17 @@ export class Responder {
     error: ApiErrorBody,
     headers?: Record<string, string>,
   ): void {
+    // The 401 for a wrong key quotes a masked fragment of it: the log keeps no part of a key.
+    const message = error.code === "invalid_api_key" ? "Incorrect API key provided." : error.message;
+    record.error = { type: error.type, message };
     this.send(res, record, status, { error }, headers);
+  }
+
+  /** Closes the connection without an answer (a dropped-connection fault). */
+  drop(res: ServerResponse, record: RecordedRequest): void {
+    res.socket?.destroy();
+    this.log?.(`${record.method} ${record.path} dropped ${record.requestId}`);
+    this.answered(record);
   }
 
   /** Any text as a JSON answer: the not-JSON fault uses it. */
@@ -39,5 +53,6 @@ export class Responder {
     res.writeHead(status, { "content-type": "application/json", "x-request-id": record.requestId, ...headers });
     res.end(text);
     this.log?.(`${record.method} ${record.path} ${status} ${record.requestId}`);
+    this.answered(record);
   }
 }

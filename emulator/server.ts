@@ -1,11 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { type ApiContext, handleApi } from "./apiRoutes";
+import { readBody } from "./body";
 import { Clock } from "./clock";
 import { handleControl } from "./controlRoutes";
 import { type Fault, FaultInjector, type RandomFaults } from "./faults";
 import { RateLimiter } from "./rateLimit";
-import type { RecordedRequest } from "./requestLog";
+import { loggedBody, parseBody, type RecordedRequest, RequestLog } from "./requestLog";
 import { Responder } from "./respond";
 import { type Counters, type SessionStatus, SessionStore, type StoredSession, token } from "./store";
 
@@ -35,13 +36,23 @@ export interface EmulatorOptions {
   rateLimitPerMinute?: number;
   /** Where each handled request is reported (method, path, status, request id: never bodies or keys). */
   log?: (line: string) => void;
+  /** Largest request body read; a larger one is answered 413 without being read (default 16 MiB). */
+  maxBodyBytes?: number;
+  /** How many of the latest requests `requests` keeps (default 1000). */
+  requestLogLimit?: number;
+  /** How long a cancelled or expired session is kept before it is forgotten, in seconds (default 600). */
+  retainEndedSeconds?: number;
 }
+
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface Emulator {
   /** Base URL including /v1, ready for OPENAI_BASE_URL. */
   readonly url: string;
   readonly port: number;
+  /** The latest requests to the API's routes, oldest first (at most requestLogLimit). */
   readonly requests: RecordedRequest[];
+  /** Sessions made, until pruned retainEndedSeconds after they ended. */
   readonly sessions: Map<string, StoredSession>;
   readonly stats: Counters;
   /** Moves the emulator's clock (expiry and rate limits) by this many seconds. */
@@ -57,17 +68,22 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-/** The request as recorded: its path, and its body parsed as JSON when it is JSON (else the text). */
-function recordOf(req: IncomingMessage, text: string): RecordedRequest {
-  const url = new URL(req.url ?? "/", "http://emulator");
+/** The path of a request target, undecoded: the query is not part of a route. */
+function pathOf(target: string | undefined): string {
+  const path = (target ?? "/").split("?")[0] as string;
+  return path.startsWith("/") ? path : `/${path}`;
+}
+
+function recordOf(req: IncomingMessage, now: number, bytes: number, body: unknown): RecordedRequest {
   const { authorization: _never, ...headers } = req.headers;
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
-  return { requestId: `req_${token(12)}`, method: req.method ?? "GET", path: url.pathname, headers, body };
+  return {
+    requestId: `req_${token(12)}`,
+    at: now,
+    method: req.method ?? "GET",
+    path: pathOf(req.url),
+    headers,
+    body: loggedBody(bytes, body),
+  };
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -75,39 +91,59 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const faults = new FaultInjector();
   const counters: Counters = { created: 0, cancelled: 0, faults: faults.served, rateLimited: 0 };
   const store = new SessionStore(clock, counters);
-  const requests: RecordedRequest[] = [];
-  const reply = new Responder(options.log);
+  const log = new RequestLog(options.requestLogLimit ?? 1000);
+  const reply = new Responder(options.log, (record) => log.answered(record));
+  const limiter = new RateLimiter(clock, options.rateLimitPerMinute);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const api: ApiContext = {
     store,
     faults,
-    limiter: new RateLimiter(clock, options.rateLimitPerMinute),
+    limiter,
     counters,
     reply,
     apiKeys: options.apiKeys,
     workflows: options.workflows,
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, text: string) {
-    const record = recordOf(req, text);
-    if (record.path.startsWith("/_emulator/")) return handleControl({ store, faults, reply }, req, res, record);
-    requests.push(record);
-    await handleApi(api, req, res, record);
+  let prunedAt = 0;
+  const prune = () => {
+    prunedAt = Date.now();
+    store.prune(options.retainEndedSeconds ?? 600);
+    limiter.prune();
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (Date.now() - prunedAt >= 1000) prune();
+    const read = await readBody(req, maxBodyBytes);
+    if ("tooLarge" in read) {
+      const record = recordOf(req, clock.nowMs(), 0, undefined);
+      record.body = "[a body above the size limit, not read]";
+      log.add(record);
+      res.setHeader("connection", "close");
+      return reply.fail(res, record, 413, {
+        message: `Request body too large: the emulator accepts at most ${maxBodyBytes} bytes.`,
+        type: "invalid_request_error",
+        param: null,
+        code: "request_too_large",
+      });
+    }
+    const body = parseBody(read.text);
+    const record = recordOf(req, clock.nowMs(), read.bytes, body);
+    if (record.path.startsWith("/_emulator/")) return handleControl({ store, faults, reply }, req, res, record, body);
+    log.add(record);
+    await handleApi(api, req, res, record, body);
   }
 
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      handle(req, res, Buffer.concat(chunks).toString("utf8")).catch((error: unknown) => {
-        if (!res.headersSent) {
-          res.writeHead(500, { "content-type": "application/json" });
-          res.end(
-            JSON.stringify({
-              error: { message: `Emulator failure: ${String(error)}`, type: "server_error", param: null, code: null },
-            }),
-          );
-        }
-      });
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            error: { message: `Emulator failure: ${String(error)}`, type: "server_error", param: null, code: null },
+          }),
+        );
+      }
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -125,10 +161,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}/v1`,
     port,
-    requests,
+    requests: log.entries,
     sessions: store.sessions,
     stats: counters,
-    advanceClock: (seconds) => clock.advance(seconds),
+    advanceClock: (seconds) => {
+      clock.advance(seconds);
+      prune();
+    },
     nowSeconds: () => clock.nowSeconds(),
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),

@@ -12,8 +12,12 @@ export interface StoredSession {
   id: string;
   user: string;
   workflowId: string;
+  /** Seconds on the emulator's clock. */
+  createdAt: number;
   expiresAt: number;
   cancelled: boolean;
+  /** When it was cancelled, seconds on the emulator's clock. */
+  cancelledAt?: number;
   /** sha256 of the key that created it: sessions are only visible to the key (project) that made them. */
   ownerDigest: string;
   response: Record<string, unknown>;
@@ -85,6 +89,7 @@ export class SessionStore {
       id,
       user: body.user,
       workflowId: body.workflow.id,
+      createdAt: now,
       expiresAt: now + seconds,
       cancelled: false,
       ownerDigest: digest(key),
@@ -105,7 +110,31 @@ export class SessionStore {
   cancel(session: StoredSession): void {
     if (this.statusOf(session) !== "active") return;
     session.cancelled = true;
+    session.cancelledAt = this.clock.nowSeconds();
     this.counters.cancelled++;
+  }
+
+  /** When the session stopped being usable (cancelled or expired), or undefined while active. */
+  endedAt(session: StoredSession): number | undefined {
+    if (session.cancelled) return session.cancelledAt ?? session.expiresAt;
+    return session.expiresAt <= this.clock.nowSeconds() ? session.expiresAt : undefined;
+  }
+
+  /**
+   * Forgets sessions that ended more than `retainSeconds` ago: past any use (their secret is dead
+   * and a cancel would change nothing), they would otherwise be kept forever.
+   */
+  prune(retainSeconds: number): number {
+    const before = this.clock.nowSeconds() - retainSeconds;
+    let removed = 0;
+    for (const [id, session] of this.sessions) {
+      const ended = this.endedAt(session);
+      if (ended !== undefined && ended < before) {
+        this.sessions.delete(id);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   bySecret(secret: string): StoredSession | undefined {

@@ -183,19 +183,19 @@ function matchesObject(
   }
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!(key in rule.properties)) {
+    if (!Object.hasOwn(rule.properties, key)) {
       const name = param ? `${param}.${key}` : key;
       return invalid(`Unknown parameter: '${name}'.`, name, "unknown_parameter");
     }
   }
   for (const key of rule.required ?? []) {
-    if (record[key] === undefined) {
+    if (!Object.hasOwn(record, key) || record[key] === undefined) {
       const name = param ? `${param}.${key}` : key;
       return invalid(`Missing required parameter: '${name}'.`, name, "missing_required_parameter");
     }
   }
   for (const [key, child] of Object.entries(rule.properties)) {
-    if (record[key] === undefined) continue;
+    if (!Object.hasOwn(record, key) || record[key] === undefined) continue;
     const error = matches(child, record[key], param ? `${param}.${key}` : key);
     if (error) return error;
   }

@@ -1,8 +1,13 @@
 /**
- * npm run bench [-- --json] [--rounds N] [--bulk N] [--rate R]
+ * npm run bench [-- --json] [--rounds N] [--bulk N] [--rate R] [--bulk-runs N] [--phases a,b,…]
+ *   [--retry-budget S]
  *
  * Measures what the provider costs next to the API call it makes, against the local emulator on
  * loopback, with the plain `openai` SDK measured in the same run for the ratios.
+ *
+ * Whatever happens, it stops every process it started (emulators, Pulumi hosts) and, on failure,
+ * prints the figures measured so far before the error. A phase that runs longer than ten seconds
+ * reports its progress every ten seconds.
  */
 import { type ChildProcess as Child, type ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -77,16 +82,80 @@ interface Emulator {
   close(): void;
 }
 
+/** Every process this run started and has not stopped yet: stopped on any exit, failure included. */
+const running = new Set<ChildProcess>();
+
+function track(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
+}
+
+/** Stops every process still running, and waits (up to two seconds each) until it has exited. */
+async function stopAll(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            resolve();
+          }, 2000);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill();
+        }),
+    ),
+  );
+}
+
 async function spawnEmulator(extra: string[] = []): Promise<Emulator> {
   const cli = path.join(ROOT, "dist", "emulator", "cli.js");
-  const child = spawn(process.execPath, [cli, "--port", "0", "--quiet", ...extra], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = track(
+    spawn(process.execPath, [cli, "--port", "0", "--quiet", ...extra], { stdio: ["ignore", "pipe", "inherit"] }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+    child.stdout?.once("data", (chunk: Buffer) => resolve(chunk.toString().split("\n")[0]?.trim() ?? ""));
     child.once("exit", (code) => reject(new Error(`the emulator exited with ${code}`)));
   });
+  say(`emulator started (pid ${child.pid})`);
   return { url, process: child, close: () => child.kill() };
+}
+
+/** Starts a Pulumi host that stopAll() stops if the run fails before closing it. */
+async function trackedHost(options: Parameters<typeof startHost>[0]) {
+  const host = await startHost(options);
+  track(host.process);
+  return host;
+}
+
+/** What the running phase has done, for the progress line. */
+const progress = { done: 0, total: 0 };
+
+let quiet = false;
+function say(line: string): void {
+  if (!quiet) process.stderr.write(`${line}\n`);
+}
+
+/** Runs one phase, reporting its progress every ten seconds while it runs. */
+async function phase<T>(name: string, run: () => Promise<T>): Promise<T> {
+  say(`measuring ${name} …`);
+  progress.done = 0;
+  progress.total = 0;
+  const started = performance.now();
+  const ticker = setInterval(() => {
+    const seconds = Math.round((performance.now() - started) / 1000);
+    const count = progress.total ? `: ${progress.done} of ${progress.total} calls done` : "";
+    say(`  … ${name}, ${seconds} s${count}`);
+  }, 10_000);
+  try {
+    return await run();
+  } finally {
+    clearInterval(ticker);
+  }
 }
 
 /**
@@ -127,9 +196,11 @@ async function createVsSdk(emulator: Emulator, rounds: number): Promise<Figure[]
   const sdk = new OpenAI({ apiKey: API_KEY, baseURL: emulator.url, maxRetries: 0, timeout: 30_000 });
   const providerCreate = () => provider.create(INPUTS);
   const sdkCreate = () => sdk.beta.chatkit.sessions.create(BODY);
+  progress.total = 600 + rounds * 800;
   for (let i = 0; i < 300; i++) {
     await providerCreate();
     await sdkCreate();
+    progress.done += 2;
   }
   const providerTimes: number[] = [];
   const sdkTimes: number[] = [];
@@ -139,6 +210,7 @@ async function createVsSdk(emulator: Emulator, rounds: number): Promise<Figure[]
     for (let i = 0; i < 400; i++) {
       a.push(await timed(providerCreate));
       b.push(await timed(sdkCreate));
+      progress.done += 2;
     }
     providerTimes.push(median(a));
     sdkTimes.push(median(b));
@@ -206,7 +278,7 @@ new OpenAI({ maxRetries: 0 }).beta.chatkit.sessions.create(${JSON.stringify(BODY
   for (let round = 0; round < rounds; round++) {
     const bareMs = await timeChild(process.execPath, ["-e", bare], env);
     const started = performance.now();
-    const host = await startHost({ cwd: ROOT, env });
+    const host = await trackedHost({ cwd: ROOT, env });
     await host.configure({});
     await host.create({ __provider: provider, ...INPUTS });
     const hostMs = performance.now() - started;
@@ -242,33 +314,56 @@ new OpenAI({ maxRetries: 0 }).beta.chatkit.sessions.create(${JSON.stringify(BODY
   ];
 }
 
-async function bulk(count: number, ratePerMinute: number, runs: number): Promise<Figure[]> {
+/**
+ * Creates `count` sessions with 16 in flight against an emulator that allows `ratePerMinute`:
+ * past the first minute's worth, every create waits for the limit, so the provider's retry
+ * policy decides how close the wall time comes to the floor the limit sets.
+ */
+async function bulk(
+  count: number,
+  ratePerMinute: number,
+  runs: number,
+  retryBudgetSeconds: number | undefined,
+): Promise<Figure[]> {
   const floorMs = (Math.ceil(count / ratePerMinute) - 1) * 60_000;
   const walls: number[] = [];
+  progress.total = count * runs;
   for (let run = 0; run < runs; run++) {
     const emulator = await spawnEmulator(["--rate-limit", String(ratePerMinute)]);
     const provider = new SessionLifecycle({ env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: emulator.url } });
+    if (retryBudgetSeconds !== undefined) {
+      const config: Record<string, string> = { "chatkit:retryBudgetSeconds": String(retryBudgetSeconds) };
+      await provider.configure({ config: { get: (key: string) => config[key] } });
+    }
     const ids = new Set<string>();
     const started = performance.now();
-    await pool(count, 16, async (i) => ids.add((await provider.create({ ...INPUTS, user: `bulk-${i}` })).id));
+    await pool(count, 16, async (i) => {
+      ids.add((await provider.create({ ...INPUTS, user: `bulk-${i}` })).id);
+      progress.done++;
+    });
     walls.push(performance.now() - started);
     if (ids.size !== count) throw new Error(`bulk created ${ids.size} of ${count}`);
     emulator.close();
   }
-  return [
+  const figures = [
     figure(
       `bulk: ${count} creates, concurrency 16, limit ${ratePerMinute}/min`,
       "s",
       walls.map((w) => w / 1000),
     ),
-    figure(
-      "bulk wall time ÷ the floor the limit sets",
-      "ratio",
-      walls.map((w) => w / floorMs),
-      ["≤ 1.1", (m) => m <= 1.1],
-      `floor ${floorMs / 1000} s`,
-    ),
   ];
+  if (floorMs > 0) {
+    figures.push(
+      figure(
+        "bulk wall time ÷ the floor the limit sets",
+        "ratio",
+        walls.map((w) => w / floorMs),
+        ["≤ 1.1", (m) => m <= 1.1],
+        `floor ${floorMs / 1000} s`,
+      ),
+    );
+  }
+  return figures;
 }
 
 function rssKiB(child: ChildProcess): { rss: number; peak: number } {
@@ -284,7 +379,7 @@ function rssKiB(child: ChildProcess): { rss: number; peak: number } {
  */
 async function memory(emulator: Emulator, provider: string): Promise<Figure[]> {
   const run = async (nodeOptions: string, total: number) => {
-    const host = await startHost({
+    const host = await trackedHost({
       cwd: ROOT,
       env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: emulator.url, NODE_OPTIONS: nodeOptions },
     });
@@ -294,11 +389,13 @@ async function memory(emulator: Emulator, provider: string): Promise<Figure[]> {
       const target = done + 250;
       await pool(target - done, 16, (i) => host.create({ __provider: provider, ...INPUTS, user: `mem-${done + i}` }));
       done = target;
+      progress.done += 250;
       marks.push({ done, ...rssKiB(host.process) });
     }
     await host.close();
     return marks;
   };
+  progress.total = 7000;
   const natural = await run("", 1000);
   const capped = await run("--max-old-space-size=64", 6000);
   // Least-squares slope of RSS over the marks after warm-up: one reading is noisy (±4 MiB).
@@ -324,6 +421,22 @@ async function memory(emulator: Emulator, provider: string): Promise<Figure[]> {
   ];
 }
 
+const PHASES = ["serialize", "create", "check", "cold", "memory", "bulk"] as const;
+
+function printTable(result: { node: string; openai: string; rounds: number; figures: Figure[] }): void {
+  const format = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
+  console.log(`\nnode ${result.node}, openai ${result.openai}, ${result.rounds} rounds\n`);
+  console.log("| figure | median | spread | unit | goal | met |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const f of result.figures) {
+    const spread = f.min === f.max ? "" : `${format(f.min)}–${format(f.max)}`;
+    const met = f.met === undefined ? "" : f.met ? "yes" : "**no**";
+    console.log(
+      `| ${f.figure}${f.note ? ` (${f.note})` : ""} | ${format(f.median)} | ${spread} | ${f.unit} | ${f.goal ?? "reported"} | ${met} |`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -332,49 +445,68 @@ async function main(): Promise<void> {
       bulk: { type: "string", default: "1000" },
       rate: { type: "string", default: "600" },
       "bulk-runs": { type: "string", default: "2" },
+      "retry-budget": { type: "string" },
+      phases: { type: "string", default: PHASES.join(",") },
     },
   });
+  quiet = values.json;
   const rounds = Number(values.rounds);
-  const say = (line: string) => {
-    if (!values.json) process.stderr.write(`${line}\n`);
+  const phases = new Set(values.phases.split(",").map((name) => name.trim()));
+  for (const name of phases) {
+    if (!PHASES.includes(name as (typeof PHASES)[number])) {
+      throw new Error(`unknown phase '${name}'; the phases are ${PHASES.join(", ")}`);
+    }
+  }
+  const result = { node: process.version, openai: OPENAI_VERSION, rounds, figures: [] as Figure[] };
+  const report = () => (values.json ? console.log(JSON.stringify(result)) : printTable(result));
+  const stop = (signal: NodeJS.Signals) => {
+    say(`bench: ${signal}, stopping what it started`);
+    stopAll().finally(() => process.exit(130));
   };
-  const emulator = await spawnEmulator();
-  const provider = await serializeInChild();
-  const figures: Figure[] = [
-    figure("serialized __provider", "bytes", [Buffer.byteLength(provider)], ["≤ 4096", (m) => m <= 4096]),
-  ];
-  say("measuring create against the bare SDK …");
-  figures.push(...(await createVsSdk(emulator, rounds)));
-  say("measuring check + diff …");
-  figures.push(...(await checkAndDiff(emulator, rounds)));
-  say("measuring cold start and the host over gRPC …");
-  figures.push(...(await coldStart(emulator, Math.min(rounds, 5), provider)));
-  say("measuring memory …");
-  figures.push(...(await memory(emulator, provider)));
-  await emulator.close();
-  if (Number(values.bulk) > 0) {
-    say(
-      `measuring bulk (about ${Number(values["bulk-runs"]) * Math.ceil(Number(values.bulk) / Number(values.rate) - 1)} min) …`,
-    );
-    figures.push(...(await bulk(Number(values.bulk), Number(values.rate), Number(values["bulk-runs"]))));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    const figures = result.figures;
+    const needsProvider = phases.has("serialize") || phases.has("cold") || phases.has("memory");
+    const provider = needsProvider ? await serializeInChild() : "";
+    if (phases.has("serialize")) {
+      figures.push(
+        figure("serialized __provider", "bytes", [Buffer.byteLength(provider)], ["≤ 4096", (m) => m <= 4096]),
+      );
+    }
+    const shared = ["create", "check", "cold", "memory"].some((name) => phases.has(name))
+      ? await spawnEmulator()
+      : undefined;
+    if (shared) {
+      if (phases.has("create"))
+        figures.push(...(await phase("create against the bare SDK", () => createVsSdk(shared, rounds))));
+      if (phases.has("check")) figures.push(...(await phase("check + diff", () => checkAndDiff(shared, rounds))));
+      if (phases.has("cold")) {
+        figures.push(
+          ...(await phase("cold start and the host over gRPC", () => coldStart(shared, Math.min(rounds, 5), provider))),
+        );
+      }
+      if (phases.has("memory")) figures.push(...(await phase("memory", () => memory(shared, provider))));
+      shared.close();
+    }
+    if (phases.has("bulk") && Number(values.bulk) > 0) {
+      const count = Number(values.bulk);
+      const rate = Number(values.rate);
+      const runs = Number(values["bulk-runs"]);
+      const budget = values["retry-budget"] === undefined ? undefined : Number(values["retry-budget"]);
+      const minutes = runs * Math.max(0, Math.ceil(count / rate) - 1);
+      figures.push(...(await phase(`bulk (about ${minutes} min)`, () => bulk(count, rate, runs, budget))));
+    }
+  } catch (error) {
+    if (result.figures.length) {
+      say("bench: failed; the figures measured before the failure:");
+      report();
+    } else say("bench: failed before any figure was measured");
+    throw error;
+  } finally {
+    await stopAll();
   }
-
-  const result = { node: process.version, openai: OPENAI_VERSION, rounds, figures };
-  if (values.json) {
-    console.log(JSON.stringify(result));
-    return;
-  }
-  const format = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
-  console.log(`\nnode ${process.version}, openai ${result.openai}, ${rounds} rounds\n`);
-  console.log("| figure | median | spread | unit | goal | met |");
-  console.log("| --- | --- | --- | --- | --- | --- |");
-  for (const f of figures) {
-    const spread = f.min === f.max ? "" : `${format(f.min)}–${format(f.max)}`;
-    const met = f.met === undefined ? "" : f.met ? "yes" : "**no**";
-    console.log(
-      `| ${f.figure}${f.note ? ` (${f.note})` : ""} | ${format(f.median)} | ${spread} | ${f.unit} | ${f.goal ?? "reported"} | ${met} |`,
-    );
-  }
+  report();
 }
 
 main().catch((error: unknown) => {

@@ -1,6 +1,4 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import * as path from "node:path";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 
 const HEADERS = {
@@ -299,22 +297,5 @@ describe("the rate limit of the emulator", () => {
     assert.ok(Number(limited.headers.get("retry-after")) > 0);
     ctx.emulator.advanceClock(61);
     assert.equal((await post(ctx.emulator.url, "/chatkit/sessions", body)).status, 200);
-  });
-});
-
-describe("the emulator's command line", () => {
-  it("prints its base URL and serves requests", async () => {
-    const cli = path.resolve(__dirname, "../../emulator/cli.js");
-    const child = spawn(process.execPath, [cli, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
-    try {
-      const url = await new Promise<string>((resolve) => {
-        child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
-      });
-      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-      const { status } = await post(url, "/chatkit/sessions", { user: "u", workflow: { id: "wf_1" } });
-      assert.equal(status, 200);
-    } finally {
-      child.kill();
-    }
   });
 });

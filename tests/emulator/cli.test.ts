@@ -1,0 +1,52 @@
+import * as assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import * as path from "node:path";
+import { startEmulator } from "../../emulator/server";
+import { call } from "./call";
+
+const CLI = path.resolve(__dirname, "../../emulator/cli.js");
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 10_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("the emulator's command line", () => {
+  it("prints its base URL and serves requests", async () => {
+    const child = spawn(process.execPath, [CLI, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const url = await new Promise<string>((resolve) => {
+        child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().split("\n")[0]?.trim() ?? ""));
+      });
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      const { status } = await call(`${url}/chatkit/sessions`, "POST", { user: "u", workflow: { id: "wf_1" } });
+      assert.equal(status, 200);
+    } finally {
+      child.kill();
+    }
+  });
+
+  for (const value of ["abc", "0", "-5", "1.5", "10x", ""]) {
+    it(`refuses --rate-limit '${value}' with a clear message`, async () => {
+      const { code, stdout, stderr } = await run(["--port", "0", `--rate-limit=${value}`]);
+      assert.equal(code, 2);
+      assert.equal(stdout, "");
+      assert.match(stderr, new RegExp(`--rate-limit must be a whole number .* got '${value}'`));
+    });
+  }
+
+  it("says the port is in use, without the usage text, when it is", async () => {
+    const other = await startEmulator({});
+    try {
+      const { code, stderr } = await run(["--port", String(other.port)]);
+      assert.equal(code, 1);
+      assert.match(stderr, new RegExp(`port ${other.port} on 127\\.0\\.0\\.1 is already in use`));
+      assert.doesNotMatch(stderr, /Usage:/);
+    } finally {
+      await other.close();
+    }
+  });
+});
