@@ -24,6 +24,21 @@ const text = () =>
     .min(1)
     .refine((value) => value.isWellFormed(), { message: LONE_SURROGATE });
 
+/**
+ * Length as the API counts it: JSON Schema's maxLength counts Unicode code points, where
+ * JavaScript's length counts UTF-16 units (an emoji is one code point and two units).
+ */
+export function codePoints(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** Whether a string is longer than `limit` code points; counts only when its UTF-16 length could be. */
+const longerThan = (text: string, limit: number) => text.length > limit && codePoints(text) > limit;
+
+const UNIT = "characters (Unicode code points, as the API counts)";
+
 /** Values must be primitive: the API refuses objects, arrays and null. */
 function checkStateVariables(variables: Record<string, unknown>, ctx: z.RefinementCtx): void {
   const keys = Object.keys(variables);
@@ -35,22 +50,22 @@ function checkStateVariables(variables: Record<string, unknown>, ctx: z.Refineme
   }
   for (const key of keys) {
     const value = variables[key];
-    if (key.length === 0 || key.length > LIMITS.maxStateVariableKeyLength) {
+    if (key.length === 0 || longerThan(key, LIMITS.maxStateVariableKeyLength)) {
       ctx.addIssue({
         code: "custom",
         path: [key],
-        message: `key must be 1 to ${LIMITS.maxStateVariableKeyLength} characters long, got ${key.length}`,
+        message: `key must be 1 to ${LIMITS.maxStateVariableKeyLength} ${UNIT} long, got ${codePoints(key)}`,
       });
     } else if (!key.isWellFormed()) {
       ctx.addIssue({ code: "custom", path: [key], message: `key ${LONE_SURROGATE}` });
     }
     if (typeof value === "number" && !Number.isFinite(value)) {
       ctx.addIssue({ code: "custom", path: [key], message: `must be a finite number, got ${value}` });
-    } else if (typeof value === "string" && value.length > LIMITS.maxStateVariableStringLength) {
+    } else if (typeof value === "string" && longerThan(value, LIMITS.maxStateVariableStringLength)) {
       ctx.addIssue({
         code: "custom",
         path: [key],
-        message: `must be at most ${LIMITS.maxStateVariableStringLength} characters, got ${value.length}`,
+        message: `must be at most ${LIMITS.maxStateVariableStringLength} ${UNIT}, got ${codePoints(value)}`,
       });
     } else if (typeof value === "string" && !value.isWellFormed()) {
       ctx.addIssue({ code: "custom", path: [key], message: LONE_SURROGATE });
@@ -165,7 +180,7 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "number") return Number.isNaN(value) ? "NaN" : `the number ${value}`;
   if (typeof value === "string") {
-    return value.length > 40 ? `a string of ${value.length} characters` : `the string ${JSON.stringify(value)}`;
+    return value.length > 40 ? `a string of ${codePoints(value)} characters` : `the string ${JSON.stringify(value)}`;
   }
   if (typeof value === "object") return "an object";
   return typeof value === "undefined" ? "nothing" : `a ${typeof value}`;
@@ -188,7 +203,7 @@ const snakeToCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string)
 
 /** The reason given for a key the schema does not know, with the likely intended key. */
 function unknownKeyReason(key: string, path: readonly PropertyKey[], known: readonly string[]): string {
-  if (path.length === 0 && key in KNOWN_MISTAKES) return `${key} ${KNOWN_MISTAKES[key]}`;
+  if (path.length === 0 && Object.hasOwn(KNOWN_MISTAKES, key)) return `${key} ${KNOWN_MISTAKES[key]}`;
   const where = formatPath([...path, key]);
   const camel = snakeToCamel(key);
   if (camel !== key && known.includes(camel)) return `${where} is not known: inputs are camelCase, use ${camel}`;
@@ -207,7 +222,8 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   for (const key of path) {
     schema = unwrap(schema);
     if (!(schema instanceof z.ZodObject)) return [];
-    const next = (schema.shape as Record<string, z.ZodType>)[String(key)];
+    const shape = schema.shape as Record<string, z.ZodType>;
+    const next = Object.hasOwn(shape, String(key)) ? shape[String(key)] : undefined;
     if (!next) return [];
     schema = next;
   }
@@ -227,6 +243,9 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
       if (issue.expected === "number") {
         const rule = typeof value === "number" ? "a finite number" : "a number";
         return `${where} must be ${rule}, got ${describeValue(value)}`;
+      }
+      if (where === "expiresAfter" && typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)) {
+        return `${where} must be a number of seconds, got the string ${JSON.stringify(value)}: write it without quotes (expiresAfter: ${value.trim()} is shorthand for { anchor: "created_at", seconds: ${value.trim()} }), or as { seconds: ${value.trim()} }`;
       }
       if (issue.expected === "record")
         return `${where} must be an object (a map of names to values), got ${describeValue(value)}`;

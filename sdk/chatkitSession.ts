@@ -75,17 +75,20 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
     checkResourceOptions(name, opts);
     const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "clientSecret"])];
     const props = {
-      user: args.user,
-      workflow: args.workflow,
-      chatkitConfiguration: args.chatkitConfiguration,
-      expiresAfter: markDerivedSecrets(args.expiresAfter, additionalSecretOutputs),
-      rateLimits: args.rateLimits,
-      renewBefore: args.renewBefore,
-      triggers: args.triggers,
-      // Output-only keys, seeded so that they exist on the resource and preview shows them as unknown.
+      // Every optional input and output key is seeded, so that each exists on the resource as an output
+      // and preview shows it as unknown.
+      chatkitConfiguration: undefined,
+      rateLimits: undefined,
+      renewBefore: undefined,
+      triggers: undefined,
       clientSecret: undefined,
       expiresAt: undefined,
       status: undefined,
+      // Every key the user passes, known or not: check refuses a misspelled or snake_case key
+      // (expires_after) by name, where copying only the known keys would drop it silently and
+      // create the session with defaults.
+      ...(args as ChatKitSessionArgs & Record<string, unknown>),
+      expiresAfter: markDerivedSecrets(args.expiresAfter, additionalSecretOutputs),
     };
     super(provider, name, props, { ...opts, additionalSecretOutputs }, "chatkit", "Session");
   }

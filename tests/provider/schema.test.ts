@@ -109,7 +109,36 @@ const CATALOGUE: [string, unknown, string, RegExp][] = [
     "expiresAfter.seconds",
     /finite number/,
   ],
-  ["an expiresAfter string", { ...valid, expiresAfter: "600" }, "expiresAfter", /must be an object/],
+  [
+    "an expiresAfter string",
+    { ...valid, expiresAfter: "600" },
+    "expiresAfter",
+    /must be a number of seconds, got the string "600": write it without quotes \(expiresAfter: 600 is shorthand/,
+  ],
+  [
+    "a top-level toString (an inherited name)",
+    JSON.parse('{"toString": 1, "user": "u", "workflow": {"id": "wf_1"}}'),
+    "toString",
+    /^toString is not known; the properties here are user, workflow/,
+  ],
+  [
+    "a top-level constructor",
+    JSON.parse('{"constructor": 1, "user": "u", "workflow": {"id": "wf_1"}}'),
+    "constructor",
+    /^constructor is not known; the properties here are/,
+  ],
+  [
+    "a top-level __proto__",
+    JSON.parse('{"__proto__": {"a": 1}, "user": "u", "workflow": {"id": "wf_1"}}'),
+    "__proto__",
+    /^__proto__ is not known; the properties here are/,
+  ],
+  [
+    "a key of 65 code points (emoji count once, as the API counts)",
+    withWorkflow({ stateVariables: { ["😀".repeat(65)]: 1 } }),
+    `workflow.stateVariables[${JSON.stringify("😀".repeat(65))}]`,
+    /1 to 64 characters \(Unicode code points, as the API counts\) long, got 65/,
+  ],
   [
     "a wrong anchor",
     { ...valid, expiresAfter: { anchor: "now", seconds: 60 } },
@@ -283,6 +312,12 @@ describe("check: what passes", () => {
     });
     assert.deepEqual(failures, []);
     assert.equal(inputs?.expiresAfter?.seconds, 600);
+  });
+
+  it("counts lengths in code points, as the API does: 64 emoji make a 64-character key", () => {
+    const key = "😀".repeat(64);
+    assert.equal(key.length, 128);
+    assert.deepEqual(validateInputs(withWorkflow({ stateVariables: { [key]: 1 } })).failures, []);
   });
 
   it("accepts the bare-number shorthand and an anchor left out", () => {

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { SessionLifecycle } from "../../provider/lifecycle";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 import { ChatKitSessionProvider, ChatKitSession as Exported } from "../../sdk/index";
 import { runUnderMocks, serializedProvider, unwrap } from "../helpers/mocks";
@@ -37,6 +38,28 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
       renewBefore: 45,
       triggers: { run: "1" },
     });
+  });
+
+  it("passes every key the user gives to check, so an unknown or snake_case key fails by name", async () => {
+    const args = {
+      user: "u",
+      workflow: { id: "wf_1" },
+      expires_after: { seconds: 60 },
+      rate_limits: { max_requests_per_1_minute: 1 },
+      maxRequestsPer1Minute: 5,
+      clientSecret: "chosen",
+    };
+    const { registrations } = await runUnderMocks(() => new ChatKitSession("typo", args as never));
+    const { __provider, ...inputs } = registrations[0]?.inputs ?? {};
+    assert.deepEqual(inputs, args);
+    const { failures } = await new SessionLifecycle({ env: {} }).check({}, inputs);
+    assert.deepEqual(failures?.map((failure) => failure.property).sort(), [
+      "clientSecret",
+      "expires_after",
+      "maxRequestsPer1Minute",
+      "rate_limits",
+    ]);
+    assert.match(failures?.find((failure) => failure.property === "expires_after")?.reason ?? "", /use expiresAfter/);
   });
 
   it("keeps additionalSecretOutputs the user already gave", async () => {
