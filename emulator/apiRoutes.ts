@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { assumed } from "./assumptions";
 import { authenticate, bearerOf, missingBetaHeader } from "./auth";
 import type { Fault, FaultEndpoint, FaultInjector } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { RecordedRequest } from "./requestLog";
 import type { Responder } from "./respond";
+import { matchRoute, type Route } from "./routes";
 import type { Counters, SessionStore } from "./store";
 import { validateCreateBody } from "./validate";
 
@@ -24,7 +26,12 @@ export interface ApiContext {
   workflows?: Record<string, { project?: string }>;
 }
 
-const CANCEL_PATH = /^\/v1\/chatkit\/sessions\/([^/]+)\/cancel$/;
+/** The API's routes the emulator serves; any other method and path is answered 404 "Invalid URL". */
+export const API_ROUTES = [
+  { method: "POST", path: "/v1/chatkit/sessions", endpoint: "create" },
+  { method: "POST", path: "/v1/chatkit/sessions/{session_id}/cancel", endpoint: "cancel" },
+  { method: "GET", path: "/v1/chatkit/threads", endpoint: "threads" },
+] as const satisfies readonly (Route & { endpoint: string })[];
 
 export async function handleApi(
   context: ApiContext,
@@ -34,29 +41,28 @@ export async function handleApi(
   body: unknown,
 ): Promise<void> {
   const { reply } = context;
-  if (record.path === "/v1/chatkit/threads" && req.method === "GET") return listThreads(context, req, res, record);
-  const cancelMatch = CANCEL_PATH.exec(record.path);
-  const endpoint: FaultEndpoint | undefined =
-    record.path === "/v1/chatkit/sessions" ? "create" : cancelMatch ? "cancel" : undefined;
-  if (!endpoint || req.method !== "POST") {
+  const matched = matchRoute(API_ROUTES, record.method, record.path);
+  if (!matched) {
     return reply.fail(res, record, 404, {
-      message: `Invalid URL (${req.method} ${record.path})`,
+      message: `Invalid URL (${record.method} ${record.path})`,
       type: "invalid_request_error",
       param: null,
       code: null,
     });
   }
+  if (matched.route.endpoint === "threads") return listThreads(context, req, res, record);
+  const endpoint: FaultEndpoint = matched.route.endpoint;
 
   const fault = context.faults.take(endpoint);
   if (fault) {
     record.fault = fault.kind;
-    if (await answeredByFault(context, fault, req, res, record)) return;
+    if (await answeredByFault(context, fault, res, record)) return;
   }
 
   const auth = authenticate(req, context.apiKeys);
   if ("error" in auth) return reply.fail(res, record, auth.status, auth.error);
   const beta = missingBetaHeader(req);
-  if (beta) return reply.fail(res, record, 400, beta);
+  if (beta) return reply.fail(res, record, 400, beta, assumed("beta-header-required"));
   const wait = context.limiter.take(auth.key);
   if (wait !== undefined) {
     context.counters.rateLimited++;
@@ -70,29 +76,36 @@ export async function handleApi(
         param: null,
         code: "rate_limit_exceeded",
       },
-      { "retry-after": String(Math.ceil(wait / 1000)), "retry-after-ms": String(Math.ceil(wait)) },
+      {
+        "retry-after": String(Math.ceil(wait / 1000)),
+        "retry-after-ms": String(Math.ceil(wait)),
+        ...assumed("rate-limit-window"),
+      },
     );
   }
 
-  const answer =
+  const outcome =
     endpoint === "create"
       ? create(context, req, res, record, body, auth.key)
-      : cancel(context, res, record, auth.key, cancelMatch?.[1] ?? "");
-  if (!answer) return;
+      : cancel(context, res, record, auth.key, matched.params[0] ?? "");
+  if (!outcome) return;
+  const { answer, headers } = outcome;
 
   if (fault?.kind === "dropAfterActing") return reply.drop(res, record);
   if (fault?.kind === "partialAfterActing") {
     return reply.send(res, record, 200, { id: answer.id, object: answer.object });
   }
   if (fault?.kind === "notJsonAfterActing") return reply.writeRaw(res, record, 200, "<html>502 Bad Gateway</html>");
-  reply.send(res, record, 200, answer);
+  reply.send(res, record, 200, answer, headers);
 }
+
+/** A session answer, with the headers that mark what of it is our assumption. */
+type Outcome = { answer: Record<string, unknown>; headers?: Record<string, string> };
 
 /** Applies a fault that acts before the request is handled; true when it has answered (or never will). */
 async function answeredByFault(
   { reply }: ApiContext,
   fault: Fault,
-  req: IncomingMessage,
   res: ServerResponse,
   record: RecordedRequest,
 ): Promise<boolean> {
@@ -132,7 +145,7 @@ function create(
   record: RecordedRequest,
   body: unknown,
   key: string,
-): Record<string, unknown> | undefined {
+): Outcome | undefined {
   const { reply } = context;
   if (typeof body === "string") {
     reply.fail(res, record, 400, {
@@ -152,15 +165,21 @@ function create(
   const request = body as Record<string, any>;
   const project = req.headers["openai-project"];
   if (!workflowVisible(context, request.workflow.id, typeof project === "string" ? project : undefined)) {
-    reply.fail(res, record, 404, {
-      message: `Workflow with id '${request.workflow.id}' not found.`,
-      type: "invalid_request_error",
-      param: "workflow.id",
-      code: null,
-    });
+    reply.fail(
+      res,
+      record,
+      404,
+      {
+        message: `Workflow with id '${request.workflow.id}' not found.`,
+        type: "invalid_request_error",
+        param: null,
+        code: null,
+      },
+      context.workflows ? undefined : assumed("workflow-exists"),
+    );
     return undefined;
   }
-  return context.store.view(context.store.create(request, key));
+  return { answer: context.store.view(context.store.create(request, key)) };
 }
 
 /**
@@ -173,20 +192,29 @@ function cancel(
   record: RecordedRequest,
   key: string,
   rawId: string,
-): Record<string, unknown> | undefined {
+): Outcome | undefined {
+  const { store } = context;
   const id = decodedId(rawId);
-  const session = id === undefined ? undefined : context.store.ownedBy(id, key);
+  const session = id === undefined ? undefined : store.ownedBy(id, key);
   if (!session) {
-    context.reply.fail(res, record, 404, {
-      message: `Chatkit Session with id '${id ?? rawId}' not found.`,
-      type: "invalid_request_error",
-      param: null,
-      code: null,
-    });
+    const elsewhere = id !== undefined && store.sessions.has(id);
+    context.reply.fail(
+      res,
+      record,
+      404,
+      {
+        message: `Chatkit Session with id '${id ?? rawId}' not found.`,
+        type: "invalid_request_error",
+        param: null,
+        code: null,
+      },
+      elsewhere ? assumed("sessions-per-key") : undefined,
+    );
     return undefined;
   }
-  context.store.cancel(session);
-  return context.store.view(session);
+  const wasActive = store.statusOf(session) === "active";
+  store.cancel(session);
+  return { answer: store.view(session), headers: wasActive ? undefined : assumed("cancel-not-active") };
 }
 
 /** The id from the path, or undefined when its %-escapes are malformed (no session has such an id). */
@@ -199,9 +227,10 @@ function decodedId(raw: string): string | undefined {
 }
 
 /**
- * GET /v1/chatkit/threads, the way a ChatKit front end calls it: with the session's client
- * secret as bearer token (or an API key). Threads are not emulated, so the list is empty; what
- * matters is that a cancelled or expired secret is refused.
+ * GET /v1/chatkit/threads with an API key (documented) or, as our assumption, with a session's
+ * client secret as bearer token, the way the pipeline example's smoke step calls it. Threads are
+ * not emulated, so the list is empty; a cancelled or expired secret is refused. Both answers are
+ * marked as assumptions.
  */
 function listThreads(context: ApiContext, req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
   const { reply, store } = context;
@@ -209,16 +238,23 @@ function listThreads(context: ApiContext, req: IncomingMessage, res: ServerRespo
   if (session) {
     const status = store.statusOf(session);
     if (status !== "active") {
-      return reply.fail(res, record, 401, {
-        message: `This ChatKit session is ${status}; its client secret can no longer be used.`,
-        type: "invalid_request_error",
-        param: null,
-        code: "invalid_client_secret",
-      });
+      return reply.fail(
+        res,
+        record,
+        401,
+        {
+          message: `This ChatKit session is ${status}; its client secret can no longer be used.`,
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_client_secret",
+        },
+        assumed("threads-client-secret"),
+      );
     }
   } else {
     const auth = authenticate(req, context.apiKeys);
     if ("error" in auth) return reply.fail(res, record, auth.status, auth.error);
   }
-  reply.send(res, record, 200, { object: "list", data: [], first_id: null, last_id: null, has_more: false });
+  const marks = session ? assumed("threads-client-secret", "threads-not-emulated") : assumed("threads-not-emulated");
+  reply.send(res, record, 200, { object: "list", data: [], first_id: null, last_id: null, has_more: false }, marks);
 }

@@ -31,7 +31,7 @@ export function authenticate(req: IncomingMessage, apiKeys: string[] | undefined
     return {
       status: 401,
       error: {
-        message: `Incorrect API key provided: ${masked}.`,
+        message: `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`,
         type: "invalid_request_error",
         param: null,
         code: "invalid_api_key",

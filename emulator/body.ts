@@ -31,3 +31,24 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyRead>
     req.on("error", reject);
   });
 }
+
+/**
+ * After answering a body that was too large: reads on and discards at most `limit` more bytes
+ * (for at most `ms`), so that a client still sending has time to read the answer, then closes
+ * the connection. Closing at once would reset it and lose the answer the client has not read.
+ */
+export function discardThenClose(req: IncomingMessage, limit = 8 * 1024 * 1024, ms = 2000): void {
+  let discarded = 0;
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, ms);
+  timer.unref();
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > limit) {
+      clearTimeout(timer);
+      close();
+    }
+  });
+  req.on("end", () => clearTimeout(timer));
+  req.resume();
+}

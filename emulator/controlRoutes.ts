@@ -2,9 +2,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Fault, type FaultInjector, faultProblem } from "./faults";
 import type { RecordedRequest } from "./requestLog";
 import type { Responder } from "./respond";
+import type { Route } from "./routes";
 import type { SessionStore } from "./store";
 
 /** Test and tooling hooks over HTTP under /_emulator/, for an emulator started from the command line. */
+
+/** The emulator's own routes (not the API's): test and tooling hooks. */
+export const CONTROL_ROUTES = [
+  { method: "GET", path: "/_emulator/sessions" },
+  { method: "POST", path: "/_emulator/faults" },
+  { method: "DELETE", path: "/_emulator/faults" },
+] as const satisfies readonly Route[];
 
 export interface ControlContext {
   store: SessionStore;

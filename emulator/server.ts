@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { type ApiContext, handleApi } from "./apiRoutes";
-import { readBody } from "./body";
+import { API_ROUTES, type ApiContext, handleApi } from "./apiRoutes";
+import { assumed } from "./assumptions";
+import { discardThenClose, readBody } from "./body";
 import { Clock } from "./clock";
-import { handleControl } from "./controlRoutes";
+import { CONTROL_ROUTES, handleControl } from "./controlRoutes";
 import { type Fault, FaultInjector, type RandomFaults } from "./faults";
 import { RateLimiter } from "./rateLimit";
 import { loggedBody, parseBody, type RecordedRequest, RequestLog } from "./requestLog";
@@ -21,7 +22,11 @@ import { type Counters, type SessionStatus, SessionStore, type StoredSession, to
  * API's routes (apiRoutes.ts) and the control routes (controlRoutes.ts).
  */
 
+export { ASSUMPTION_HEADER, ASSUMPTIONS } from "./assumptions";
 export type { Fault, FaultKind, RandomFaults } from "./faults";
+
+/** Every route the emulator serves: the API's and its own. FIDELITY.md has a row for each. */
+export const ROUTES = [...API_ROUTES, ...CONTROL_ROUTES].map(({ method, path }) => ({ method, path }));
 export type { RecordedRequest } from "./requestLog";
 export type { StoredSession } from "./store";
 
@@ -119,13 +124,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const record = recordOf(req, clock.nowMs(), 0, undefined);
       record.body = "[a body above the size limit, not read]";
       log.add(record);
-      res.setHeader("connection", "close");
-      return reply.fail(res, record, 413, {
-        message: `Request body too large: the emulator accepts at most ${maxBodyBytes} bytes.`,
-        type: "invalid_request_error",
-        param: null,
-        code: "request_too_large",
-      });
+      discardThenClose(req);
+      return reply.fail(
+        res,
+        record,
+        413,
+        {
+          message: `Request body too large: the emulator accepts at most ${maxBodyBytes} bytes.`,
+          type: "invalid_request_error",
+          param: null,
+          code: "request_too_large",
+        },
+        assumed("body-size-limit"),
+      );
     }
     const body = parseBody(read.text);
     const record = recordOf(req, clock.nowMs(), read.bytes, body);
