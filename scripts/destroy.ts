@@ -2,7 +2,7 @@
 import { emulatorUnlessKeyed, must, openLocalStack, STACK } from "./localStack";
 
 async function main(): Promise<void> {
-  const stack = await openLocalStack();
+  const stack = await openLocalStack({ command: "npm run destroy", needsProviderConfig: true });
   // Sessions made against an earlier emulator are gone with it: their cancel answers 404, which counts as done.
   const emulator = await emulatorUnlessKeyed(stack);
   try {

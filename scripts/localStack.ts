@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../emulator/server";
-import { findPulumiCli, INSTALL_ADVICE } from "./pulumiCli";
+import { cliVersionProblem, findPulumiCli, missingCliMessage } from "./pulumiCli";
 
 /** The repository root (this file runs from dist/scripts). */
 export const ROOT = path.resolve(__dirname, "../..");
@@ -18,15 +18,22 @@ export interface LocalStack {
   pulumi(args: string[], options?: { quiet?: boolean }): Promise<{ code: number; stdout: string }>;
 }
 
-/** The Pulumi CLI with a file backend inside the repository, or a clear exit when there is no CLI. */
-export async function openLocalStack(): Promise<LocalStack> {
+/**
+ * The Pulumi CLI with a file backend inside the repository, or a clear exit when there is no CLI
+ * (or, where the stack's config must reach the provider, when the CLI is too old for that).
+ */
+export async function openLocalStack(options: { command: string; needsProviderConfig: boolean }): Promise<LocalStack> {
   const cli = await findPulumiCli(180_000);
   if (!cli.found) {
-    console.error(
-      `No Pulumi CLI could be found or fetched (${cli.reason}).\n${INSTALL_ADVICE}\nThe tests need no CLI: npm test.`,
-    );
+    console.error(`${options.command}: ${missingCliMessage(cli)}\nThe tests need no CLI: npm test.`);
     process.exit(1);
   }
+  const tooOld = cliVersionProblem(cli.version);
+  if (tooOld && options.needsProviderConfig) {
+    console.error(`${options.command}: ${tooOld}`);
+    process.exit(1);
+  }
+  if (tooOld) console.error(`${options.command}: warning: ${tooOld}`);
   const stateDir = path.join(ROOT, ".pulumi-state");
   fs.mkdirSync(stateDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {

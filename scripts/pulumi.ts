@@ -1,7 +1,7 @@
 /** npm run pulumi -- <args>: the Pulumi CLI on the local stack's backend and passphrase. */
 import { openLocalStack } from "./localStack";
 
-openLocalStack()
+openLocalStack({ command: "npm run pulumi", needsProviderConfig: false })
   .then((stack) => stack.pulumi(process.argv.slice(2)))
   .then(({ code }) => process.exit(code))
   .catch((error: unknown) => {

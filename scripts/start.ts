@@ -5,7 +5,7 @@
 import { emulatorUnlessKeyed, must, openLocalStack, STACK } from "./localStack";
 
 async function main(): Promise<void> {
-  const stack = await openLocalStack();
+  const stack = await openLocalStack({ command: "npm start", needsProviderConfig: true });
   await must(stack.pulumi(["stack", "select", "--create", STACK]), "pulumi stack select");
   const emulator = await emulatorUnlessKeyed(stack);
   try {

@@ -4,8 +4,12 @@ import { ChatKitSession } from "pulumi-chatkit";
 /** One tenant's session, as written in stack config (`pulumi config set --path 'tenants[0].user' …`). */
 interface Tenant {
   user: string;
-  /** The workflow version this tenant is pinned to; omitted means the latest deployed. */
-  workflowVersion?: string;
+  /**
+   * The workflow version this tenant is pinned to; omitted means the latest deployed.
+   * `pulumi config set --path 'tenants[0].workflowVersion' 3` stores the number 3, so a number is
+   * taken too and turned into the string the API expects ("3").
+   */
+  workflowVersion?: string | number;
   plan: "free" | "pro";
   /** Recent threads visible in history; omitted means all. */
   historyThreads?: number;
@@ -28,7 +32,7 @@ const sessions = tenants.map(
       user: tenant.user,
       workflow: {
         id: workflowId,
-        version: tenant.workflowVersion,
+        version: tenant.workflowVersion === undefined ? undefined : String(tenant.workflowVersion),
         stateVariables: { plan: tenant.plan, crmToken },
       },
       chatkitConfiguration: {

@@ -25,4 +25,5 @@ const session = new ChatKitSession("pipeline-session", {
 export const user = session.user;
 export const sessionId = session.id;
 export const expiresAt = session.expiresAt;
+export const status = session.status;
 export const clientSecret = session.clientSecret;

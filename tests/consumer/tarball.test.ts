@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { codeBlocks } from "../helpers/docs";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { startHost } from "../helpers/host";
 
@@ -26,36 +27,78 @@ pulumi.runtime.setMocks({
 });
 `;
 
+/** The files a clean clone has: what git tracks, and new files git does not ignore. */
+function cleanClone(into: string): void {
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: REPO_ROOT,
+  })
+    .toString()
+    .split("\0")
+    .filter((file) => file && fs.existsSync(path.join(REPO_ROOT, file)));
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.join(into, file)), { recursive: true });
+    fs.copyFileSync(path.join(REPO_ROOT, file), path.join(into, file));
+  }
+  // Installing the dependencies is npm's business and needs no build; share this repository's
+  // instead of a minute of `npm ci`. What this proves is that nothing was built before `npm pack`.
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(into, "node_modules"), "dir");
+}
+
 describe("the packed tarball in a fresh Pulumi project", function () {
-  this.timeout(240_000);
+  this.timeout(300_000);
   const ctx = useEmulator();
+  let scratch: string;
+  let clone: string;
   let project: string;
   let provider: string;
+  let packedFiles: string[];
 
   before(() => {
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-consumer-"));
-    const packed = execFileSync(npm, ["pack", "--silent", "--pack-destination", scratch], { cwd: REPO_ROOT })
-      .toString()
-      .trim()
-      .split("\n")
-      .at(-1) as string;
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-consumer-"));
+    clone = path.join(scratch, "clone");
+    cleanClone(clone);
+    assert.equal(fs.existsSync(path.join(clone, "dist")), false, "a clean clone has no build");
+    const [packed] = JSON.parse(
+      execFileSync(npm, ["pack", "--json", "--pack-destination", scratch], {
+        cwd: clone,
+        stdio: ["ignore", "pipe", "ignore"],
+      }).toString(),
+    ) as { filename: string; files: { path: string }[] }[];
+    packedFiles = packed!.files.map((file) => file.path).sort();
     project = path.join(scratch, "project");
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: consumer\nruntime: nodejs\n");
-    fs.writeFileSync(
-      path.join(project, "package.json"),
-      JSON.stringify({ name: "consumer", private: true, dependencies: { "pulumi-chatkit": `file:../${packed}` } }),
-    );
-    execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
-      cwd: project,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
+    // What the README says: the tarball, then the TypeScript tools it names.
+    const toolsCommand = codeBlocks(path.join(REPO_ROOT, "README.md"))
+      .filter((block) => block.section === "A complete program" && block.lang === "sh")
+      .map((block) => block.code.trim())
+      .find((command) => command.startsWith("npm install --save-dev "));
+    assert.ok(toolsCommand, "the README says which TypeScript tools to install");
+    const install = (args: string[]) =>
+      execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...args], {
+        cwd: project,
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+    install([path.join(scratch, packed!.filename)]);
+    install(toolsCommand.split(/\s+/).slice(2));
     fs.writeFileSync(path.join(project, "program.js"), PROGRAM);
     provider = JSON.parse(execFileSync(process.execPath, ["program.js"], { cwd: project }).toString()).provider;
   });
 
   after(() => {
-    if (project) fs.rmSync(path.dirname(project), { recursive: true, force: true });
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("packs the built package from a clean clone: exactly the code, its types, README, LICENSE", () => {
+    const sources = ["sdk", "provider", "emulator"].flatMap((folder) =>
+      fs
+        .readdirSync(path.join(clone, folder))
+        .filter((file) => file.endsWith(".ts"))
+        .flatMap((file) => [".js", ".d.ts"].map((ext) => `dist/${folder}/${file.replace(/\.ts$/, ext)}`)),
+    );
+    assert.deepEqual(packedFiles, ["LICENSE", "README.md", "package.json", ...sources].sort());
+    assert.match(fs.readFileSync(path.join(clone, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0, January 2004/);
   });
 
   it("installs a real copy, not a link to this repository", () => {
@@ -63,6 +106,60 @@ describe("the packed tarball in a fresh Pulumi project", function () {
     assert.equal(fs.lstatSync(installed).isSymbolicLink(), false);
     assert.ok(fs.existsSync(path.join(installed, "dist", "sdk", "index.d.ts")));
     assert.ok(!fs.existsSync(path.join(installed, "dist", "tests")), "tests are not shipped");
+  });
+
+  it("type-checks the README's complete program with the README's tsconfig", () => {
+    const blocks = codeBlocks(path.join(REPO_ROOT, "README.md")).filter((b) => b.section === "A complete program");
+    const program = blocks.find((block) => block.lang === "ts");
+    const tsconfig = blocks.find((block) => block.lang === "json" && block.code.includes("compilerOptions"));
+    assert.ok(program && tsconfig, "the section shows a program and a tsconfig.json");
+    fs.writeFileSync(path.join(project, "index.ts"), program.code);
+    fs.writeFileSync(path.join(project, "tsconfig.json"), tsconfig.code);
+    const tsc = path.join(project, "node_modules", "typescript", "bin", "tsc");
+    execFileSync(process.execPath, [tsc, "-p", ".", "--noEmit"], { cwd: project, stdio: "pipe" });
+    // ...and a wrong input is caught, so the check is real.
+    const wrong = program.code.replace("expiresAfter: 600,", 'expiresAfter: "600",');
+    const line = wrong.split("\n").findIndex((text) => text.includes('expiresAfter: "600"')) + 1;
+    assert.ok(line > 0);
+    fs.writeFileSync(path.join(project, "index.ts"), wrong);
+    assert.throws(
+      () => execFileSync(process.execPath, [tsc, "-p", ".", "--noEmit"], { cwd: project, stdio: "pipe" }),
+      (error: { stdout: Buffer }) =>
+        new RegExp(`^index\\.ts\\(${line},\\d+\\): error TS`, "m").test(error.stdout.toString()),
+    );
+  });
+
+  it("starts the emulator with the README's command for an installed package, the registry unreachable", async () => {
+    const command = /`(npx --no -- chatkit-emulator --port 8787)`/.exec(
+      fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8"),
+    )?.[1];
+    assert.ok(command, "the README names the command");
+    const child = spawn("bash", ["-c", command.replace("--port 8787", "--port 0")], {
+      cwd: project,
+      env: { ...process.env, npm_config_registry: "http://127.0.0.1:9/", npm_config_offline: "true" },
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let output = "";
+        const collect = (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(output)?.[0];
+          if (found) resolve(found);
+        };
+        child.stdout.on("data", collect);
+        child.stderr.on("data", collect);
+        child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
+      });
+      const answer = await fetch(`${url}/chatkit/sessions/cksess_none/cancel`, {
+        method: "POST",
+        headers: { authorization: "Bearer sk-consumer-check", "openai-beta": "chatkit_beta=v1" },
+      });
+      assert.equal(answer.status, 404, "the emulator answers as the API does for an unknown session");
+    } finally {
+      if (child.exitCode === null) process.kill(-(child.pid as number), "SIGTERM");
+    }
   });
 
   it("serializes a small provider with no path of the project", () => {

@@ -1,8 +1,12 @@
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { shellCommands } from "../helpers/docs";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { type HostClient, startHost } from "../helpers/host";
 import { markSecret, type Registration, revealSecrets, runUnderMocks, unwrap } from "../helpers/mocks";
@@ -91,21 +95,96 @@ describe("the examples, run under mocks through the real provider host", functio
     assert.deepEqual((await host.diff(session!.id, session!.properties, nextRun)).replaces, ["triggers"]);
   });
 
-  it("pipeline: the smoke step works with the client secret, and fails once destroy cancelled it", async () => {
-    await runExample("pipeline", "chatkit-pipeline", { runId: "smoke" });
-    const [session] = created;
-    const smoke = (args: string[] = []) =>
+  describe("pipeline: the smoke step", () => {
+    let proofDir: string;
+    beforeEach(() => {
+      proofDir = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-smoke-proof-"));
+    });
+    afterEach(() => fs.rmSync(proofDir, { recursive: true, force: true }));
+
+    const smoke = (secret: string, baseUrl: string, args: string[] = []) =>
       promisify(execFile)(process.execPath, [path.join(EXAMPLES, "pipeline", "smoke.js"), ...args], {
         env: {
           ...process.env,
-          OPENAI_BASE_URL: ctx.emulator.url,
-          CHATKIT_CLIENT_SECRET: session?.properties.clientSecret,
+          OPENAI_BASE_URL: baseUrl,
+          CHATKIT_CLIENT_SECRET: secret,
+          CHATKIT_SMOKE_PROOF_DIR: proofDir,
         },
       });
-    assert.match((await smoke()).stdout, /the client secret works/);
-    await assert.rejects(smoke(["--revoked"]), /still works after destroy/);
-    await host.delete(session!.id, session!.properties);
-    assert.match((await smoke(["--revoked"])).stdout, /revoked by destroy/);
+    const failure = (run: Promise<unknown>) =>
+      run.then(
+        () => assert.fail("the smoke step passed"),
+        (error: { code: number; stderr: string }) => error,
+      );
+
+    it("works with the client secret, and passes --revoked only after destroy cancelled it", async () => {
+      await runExample("pipeline", "chatkit-pipeline", { runId: "smoke" });
+      const [session] = created;
+      const secret = session?.properties.clientSecret as string;
+      assert.match((await smoke(secret, ctx.emulator.url)).stdout, /the client secret works/);
+      // The proof between the two steps is named by a hash and holds no secret.
+      const proofs = fs.readdirSync(proofDir);
+      assert.equal(proofs.length, 1);
+      assert.ok(
+        !proofs[0]!.includes(secret) && !fs.readFileSync(path.join(proofDir, proofs[0]!), "utf8").includes(secret),
+      );
+      assert.match((await failure(smoke(secret, ctx.emulator.url, ["--revoked"]))).stderr, /still works after destroy/);
+      await host.delete(session!.id, session!.properties);
+      assert.match((await smoke(secret, ctx.emulator.url, ["--revoked"])).stdout, /revoked by destroy/);
+    });
+
+    it("fails --revoked when no live call with the same secret succeeded earlier in the run: a 401 proves nothing", async () => {
+      await runExample("pipeline", "chatkit-pipeline", { runId: "smoke-unproven" });
+      const [session] = created;
+      await host.delete(session!.id, session!.properties);
+      const secret = session?.properties.clientSecret as string;
+      const { code, stderr } = await failure(smoke(secret, ctx.emulator.url, ["--revoked"]));
+      assert.equal(code, 1);
+      assert.match(
+        stderr,
+        /no call with this client secret succeeded earlier in this run, so a 401 now would prove nothing/,
+      );
+    });
+
+    it("fails, naming the assumption and the documented check, when the API refuses the client secret on the live call", async () => {
+      // An API that takes only API keys on this call, answering a client secret as the OpenAI API
+      // answers any key it does not know.
+      const api = http.createServer((_req, res) => {
+        res.writeHead(401, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            error: {
+              message: "Incorrect API key provided: ek_abc***wxyz.",
+              type: "invalid_request_error",
+              param: null,
+              code: "invalid_api_key",
+            },
+          }),
+        );
+      });
+      await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+      const baseUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}/v1`;
+      try {
+        const secret = "ek_live_secret_the_api_refuses_0123456789";
+        const live = await failure(smoke(secret, baseUrl));
+        assert.equal(live.code, 1);
+        assert.match(
+          live.stderr,
+          /the API refused the client secret on GET \/v1\/chatkit\/threads \(HTTP 401 invalid_api_key\)/,
+        );
+        assert.match(
+          live.stderr,
+          /assumes that a live session's client secret is accepted as a bearer token on that call/,
+        );
+        assert.match(live.stderr, /A check that uses only documented behaviour/);
+        assert.ok(!live.stderr.includes(secret) && !live.stderr.includes("ek_abc"), "no secret or fragment printed");
+        assert.deepEqual(fs.readdirSync(proofDir), [], "no proof of a call that failed");
+        // ...so the revoked step cannot pass on the 401 it gets.
+        assert.match((await failure(smoke(secret, baseUrl, ["--revoked"]))).stderr, /a 401 now would prove nothing/);
+      } finally {
+        api.close();
+      }
+    });
   });
 
   it("multi-user: a session per tenant with its own settings; the secret state variable stays secret", async () => {
@@ -156,6 +235,41 @@ describe("the examples, run under mocks through the real provider host", functio
     )["ann@example.com"];
     assert.equal((await unwrap(ann!.clientSecret)).secret, true);
     assert.equal((await unwrap(ann!.sessionId)).secret, false);
+  });
+
+  it("multi-user: the README's walk-through works as written, a version set as a number included", async () => {
+    // Each `pulumi config set` line of the README, stored the way the CLI stores it: with --path,
+    // a value that reads as a number is stored as a number.
+    const config: Record<string, any> = {};
+    const secrets: string[] = [];
+    const scalar = (text: string) => (/^-?\d+$/.test(text) ? Number(text) : text);
+    for (const command of shellCommands(path.join(REPO_ROOT, "examples", "multi-user", "README.md"))) {
+      const match = /^pulumi config set (--path |--secret )?'?([^' ]+)'? '?([^']+?)'?(?: && .*)?$/.exec(command);
+      if (!match) continue;
+      const [, flag, key, value] = match as unknown as [string, string | undefined, string, string];
+      if (flag?.trim() === "--secret") secrets.push(key);
+      if (flag?.trim() !== "--path") {
+        config[key] = value;
+        continue;
+      }
+      const [, name, index, field] = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(key) as unknown as [string, string, string, string];
+      config[name] ??= [];
+      config[name][Number(index)] ??= {};
+      config[name][Number(index)][field] = scalar(value);
+    }
+    assert.equal(config.tenants?.[0]?.workflowVersion, 3, "the walk-through sets a number");
+    await runExample(
+      "multi-user",
+      "chatkit-multi-user",
+      Object.fromEntries(
+        Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+      ),
+      secrets,
+    );
+    const byUser = Object.fromEntries(created.map((session) => [session.properties.user, session.properties]));
+    assert.equal(byUser["alice@example.com"]?.workflow.version, "3");
+    assert.equal(byUser["alice@example.com"]?.chatkitConfiguration.history.recentThreads, 20);
+    assert.equal(byUser["bob@example.com"]?.workflow.version, null);
   });
 
   it("teaching: the walk-through's session, with its resolved defaults", async () => {

@@ -20,7 +20,7 @@ const fs = require("fs");
 const args = process.argv.slice(2);
 const env = process.env;
 fs.appendFileSync(env.STAND_IN_LOG, JSON.stringify({ args, backend: env.PULUMI_BACKEND_URL, passphrase: env.PULUMI_CONFIG_PASSPHRASE, baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY }) + "\\n");
-if (args[0] === "version") console.log("v3.999.0-stand-in");
+if (args[0] === "version") console.log(env.STAND_IN_VERSION || "v3.999.0-stand-in");
 else if (args[0] === "config" && args[1] === "get") process.exit(1);
 else if (args[0] === "stack" && args[1] === "output") console.log(JSON.stringify({ sessionId: "cksess_standin", clientSecret: "[secret]" }));
 `;
@@ -47,12 +47,20 @@ describe("npm start and npm run destroy", function () {
     return { stdout, calls };
   }
 
+  // npm start makes the local state folder; a test run must not leave one behind where there was none.
+  const stateDir = path.join(REPO_ROOT, ".pulumi-state");
+  let stateDirExisted = false;
+
   before(() => {
+    stateDirExisted = fs.existsSync(stateDir);
     bin = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-standin-"));
     log = path.join(bin, "calls.jsonl");
     fs.writeFileSync(path.join(bin, "pulumi"), STAND_IN, { mode: 0o755 });
   });
-  after(() => fs.rmSync(bin, { recursive: true, force: true }));
+  after(() => {
+    fs.rmSync(bin, { recursive: true, force: true });
+    if (!stateDirExisted) fs.rmSync(stateDir, { recursive: true, force: true });
+  });
 
   it("stops at once with what to install when no CLI can be found or fetched", async () => {
     const started = Date.now();
@@ -66,9 +74,46 @@ describe("npm start and npm run destroy", function () {
     );
     fs.rmSync(home, { recursive: true, force: true });
     assert.equal(failure.code, 1);
-    assert.match(failure.stderr, /No Pulumi CLI could be found or fetched/);
-    assert.match(failure.stderr, /Install the Pulumi CLI/);
+    // What is missing, why, and how to install it the official ways.
+    assert.match(failure.stderr, /^npm start: The Pulumi CLI is missing: no `pulumi` program could be run/);
+    assert.match(
+      failure.stderr,
+      /only a launcher that downloads the CLI binary from get\.pulumi\.com on first use, and that download failed/,
+    );
+    assert.match(failure.stderr, /curl -fsSL https:\/\/get\.pulumi\.com \| sh/);
+    assert.match(failure.stderr, /brew install pulumi\/tap\/pulumi/);
+    assert.match(failure.stderr, /set PULUMI_BIN/);
+    assert.doesNotMatch(failure.stderr, /let `npm install` bring/);
     assert.ok(Date.now() - started < 45_000);
+  });
+
+  it("stops before any change when the CLI is older than 3.139, saying the chatkit config would not arrive", async () => {
+    for (const script of [START, DESTROY]) {
+      fs.rmSync(log, { force: true });
+      const failure = await run(process.execPath, [script], {
+        cwd: REPO_ROOT,
+        env: { PATH: pathWithout(bin), HOME: os.homedir(), STAND_IN_LOG: log, STAND_IN_VERSION: "v3.138.0" },
+      }).then(
+        () => assert.fail(`${path.basename(script)} went on with CLI 3.138`),
+        (error: { code: number; stderr: string }) => error,
+      );
+      assert.equal(failure.code, 1);
+      assert.match(failure.stderr, /Pulumi CLI v3\.138\.0 is older than 3\.139\.0/);
+      assert.match(failure.stderr, /`chatkit:apiKey` and the other `chatkit:` settings would silently not arrive/);
+      const calls = fs.readFileSync(log, "utf8").trim().split("\n");
+      assert.deepEqual(
+        calls.map((line) => JSON.parse(line).args.join(" ")),
+        ["version"],
+      );
+    }
+  });
+
+  it("uses the CLI that PULUMI_BIN names when it is not on PATH", async () => {
+    const { calls } = await withStandIn(DESTROY, { PATH: pathWithout(), PULUMI_BIN: path.join(bin, "pulumi") });
+    assert.deepEqual(
+      calls.map((call) => call.args.join(" ")),
+      ["version", "config get chatkit:apiKey --stack dev", "destroy --yes --stack dev"],
+    );
   });
 
   it("runs up on the local dev stack against the emulator and prints the outputs, secret masked", async () => {
