@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One compatibility leg: the given Node major (from the npm registry's `node` package) and, in a
+# copy of the repository without the lock file, the dependencies npm resolves fresh for that Node,
+# except those pinned on the command line (a range's floor). It builds, then runs the layers that
+# touch the Pulumi host, the SDK and the serialized provider, and the state fixtures.
+#
+#   bash .ci/leg.sh <node major> [package@version ...]
+#   bash .ci/leg.sh 22 @pulumi/pulumi@3.139.0 openai@7.0.0 zod@4.0.0
+set -euo pipefail
+cd "$(dirname "$0")/.."
+major="$1"
+shift
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+npm install --prefix "$work/runtime" --no-audit --no-fund --no-save --loglevel=error "node@$major"
+mkdir -p "$work/bin" "$work/repo"
+ln -s "$work/runtime/node_modules/node/bin/node" "$work/bin/node"
+export PATH="$work/bin:$PATH"
+
+git ls-files -z | tar --null -c -T - | tar -x -C "$work/repo"
+cd "$work/repo"
+rm -f package-lock.json
+# Each pin replaces the range in whichever section declares the package.
+node -e '
+  const fs = require("fs");
+  const manifest = JSON.parse(fs.readFileSync("package.json", "utf8"));
+  for (const pin of process.argv.slice(1)) {
+    const at = pin.lastIndexOf("@");
+    const [name, version] = [pin.slice(0, at), pin.slice(at + 1)];
+    const section = ["dependencies", "devDependencies"].find((key) => manifest[key]?.[name]);
+    if (!section) throw new Error(`${name} is not a dependency`);
+    manifest[section][name] = version;
+  }
+  fs.writeFileSync("package.json", JSON.stringify(manifest, null, 2));
+' "$@"
+npm install --no-audit --no-fund --loglevel=error
+node -e '
+  const v = (name) => JSON.parse(require("fs").readFileSync(`node_modules/${name}/package.json`, "utf8")).version;
+  console.log(`Node ${process.version}, @pulumi/pulumi ${v("@pulumi/pulumi")}, openai ${v("openai")}, zod ${v("zod")}, typescript ${v("typescript")}`);
+'
+npm run build --silent
+# The suite's own mocha settings, with only these layers as specs.
+node -e '
+  const config = require("./.mocharc.json");
+  config.spec = ["provider", "contract", "sdk", "consumer", "compat"].map((layer) => `dist/tests/${layer}/**/*.test.js`);
+  require("fs").writeFileSync(".mocharc.leg.json", JSON.stringify(config));
+'
+npx mocha --config .mocharc.leg.json

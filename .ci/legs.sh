@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The compatibility legs: every range package.json declares, at its floor and at its newest, on
+# each Node major `engines` admits that is still maintained. Each leg is .ci/leg.sh in its own copy
+# of the repository; CI_PARALLEL legs run at once (default 2), and each one's log is printed when
+# it ends.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The floors of the dependency ranges. TypeScript 5 is pinned with them because
+# @pulumi/pulumi before 3.248 declares a peer range of typescript below 6.
+floors_6="@pulumi/pulumi@3.139.0 openai@6.2.0 zod@4.0.0 typescript@^5"
+floors_7="@pulumi/pulumi@3.139.0 openai@7.0.0 zod@4.0.0 typescript@^5"
+# name | Node major | pins (none: the newest that npm resolves for that Node)
+legs=(
+  "node20-floor|20|$floors_6"
+  "node20-newest|20|"
+  "node22-floor|22|$floors_7"
+  "node22-newest|22|"
+  "node24-floor|24|$floors_7"
+  "node24-newest|24|"
+)
+parallel="${CI_PARALLEL:-2}"
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
+
+run_leg() {
+  local name="$1" major="$2" pins="$3" started=$SECONDS status=0
+  # shellcheck disable=SC2086 # pins are separate words
+  bash .ci/leg.sh "$major" $pins >"$logs/$name.log" 2>&1 || status=$?
+  echo "$status" >"$logs/$name.status"
+  local took=$((SECONDS - started))
+  local versions summary
+  versions="$(grep -m1 '^Node v' "$logs/$name.log" || echo 'install failed')"
+  summary="$(grep -m1 '^mocha: ' "$logs/$name.log" || echo 'no test summary')"
+  if [ "$status" -eq 0 ]; then
+    echo "leg $name: passed in ${took}s: $versions; $summary"
+  else
+    echo "leg $name: FAILED (exit $status) in ${took}s: $versions; $summary"
+    sed "s/^/  [$name] /" "$logs/$name.log"
+  fi
+}
+
+started=$SECONDS
+names=()
+for leg in "${legs[@]}"; do
+  IFS='|' read -r name major pins <<<"$leg"
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+  run_leg "$name" "$major" "$pins" &
+  names+=("$name")
+done
+wait
+failed=()
+for name in "${names[@]}"; do
+  [ "$(cat "$logs/$name.status" 2>/dev/null)" = 0 ] || failed+=("$name")
+done
+echo "compatibility legs: ${#legs[@]} run, ${#failed[@]} failed, $((SECONDS - started))s"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "failed: ${failed[*]}"
+  exit 1
+fi
