@@ -3,8 +3,8 @@
 #
 # Mutation testing with Stryker (configured in stryker.config.mjs). Stryker 10 refuses to start
 # on Node < 22, while the package itself supports Node 20; so on an older Node this fetches Node 22
-# from the npm registry once (the same way .ci/node22.sh does) into node_modules/.cache and runs
-# Stryker with it. The reports go to reports/mutation/, the incremental state to reports/.
+# from the npm registry once (the same way the CI legs in .ci/leg.sh do) into node_modules/.cache
+# and runs Stryker with it. The reports go to reports/mutation/, the incremental state to reports/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

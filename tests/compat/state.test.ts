@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as fc from "fast-check";
 import type { StoredSession } from "../../emulator/server";
+import { digest } from "../../emulator/store";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { type HostClient, startHost } from "../helpers/host";
@@ -19,10 +19,11 @@ function sessionAsRecorded(fixture: StateFixture): StoredSession {
     id: fixture.id,
     user: outputs.user,
     workflowId: outputs.workflow.id,
+    createdAt: outputs.expiresAt - outputs.expiresAfter.seconds,
     expiresAt: outputs.expiresAt,
     cancelled: fixture.apiStatus === "cancelled",
-    // The emulator keeps a session visible only to the key that created it, by the key's sha256.
-    ownerDigest: createHash("sha256").update(TEST_API_KEY).digest("hex"),
+    // The emulator keeps a session visible only to the key that created it.
+    ownerDigest: digest(TEST_API_KEY),
     response: { id: fixture.id, object: "chatkit.session", client_secret: outputs.clientSecret },
   };
 }
@@ -156,9 +157,16 @@ describe("state written by earlier versions, run by this version through the rea
       }
 
       if (fixture.situation === "expired") {
-        it("refresh reports the session gone", async () => {
+        it("refresh marks the session expired, and the next up replaces it", async () => {
           const refreshed = await host.read(fixture.id, fixture.outputs, fixture.inputs);
-          assert.equal(refreshed.id, "");
+          assert.equal(refreshed.id, fixture.id);
+          assert.equal(refreshed.properties.status, "expired");
+          for (const [key, value] of Object.entries(fixture.outputs)) {
+            if (key !== "status") assert.deepEqual(refreshed.properties[key], value, `output ${key}`);
+          }
+          const next = await host.diff(fixture.id, refreshed.properties, news());
+          assert.equal(next.changes, "some");
+          assert.ok(next.replaces.length > 0, "replaced, not updated");
         });
 
         it("up with the same inputs replaces the session", async () => {
