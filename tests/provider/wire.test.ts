@@ -61,3 +61,72 @@ describe("wire: camelCase inputs to the API's snake_case", () => {
     assert.equal(readSession(null), undefined);
   });
 });
+
+describe("wire: an answer is read only when it has a whole session's shape", () => {
+  const session = () => ({
+    id: "cksess_1",
+    object: "chatkit.session",
+    client_secret: "ek_1",
+    expires_at: 1_900_000_000,
+    status: "active",
+    user: "u",
+    workflow: { id: "wf_1", tracing: { enabled: true } },
+    chatkit_configuration: {
+      automatic_thread_titling: { enabled: true },
+      file_upload: { enabled: false },
+      history: { enabled: true },
+    },
+    rate_limits: { max_requests_per_1_minute: 10 },
+  });
+  type Answer = ReturnType<typeof session>;
+
+  it("reads the smallest whole session, and each status the API sends", () => {
+    for (const status of ["active", "expired", "cancelled"]) {
+      const answer = { ...session(), status };
+      assert.equal(readSession(answer), answer);
+    }
+  });
+
+  /** [what is wrong, the answer with it]: each must be refused rather than half-read. */
+  const broken: [string, (answer: Answer) => unknown][] = [
+    ["another object type", (a) => ({ ...a, object: "chatkit.thread" })],
+    ["no id", ({ id: _, ...a }) => a],
+    ["an empty id", (a) => ({ ...a, id: "" })],
+    ["a numeric id", (a) => ({ ...a, id: 1 })],
+    ["no client secret", ({ client_secret: _, ...a }) => a],
+    ["a client secret object", (a) => ({ ...a, client_secret: { value: "ek_1" } })],
+    ["an expiry as text", (a) => ({ ...a, expires_at: "1900000000" })],
+    ["no status", ({ status: _, ...a }) => a],
+    ["a numeric user", (a) => ({ ...a, user: 1 })],
+    ["no workflow", ({ workflow: _, ...a }) => a],
+    ["a workflow array", (a) => ({ ...a, workflow: [a.workflow] })],
+    ["a workflow without id", (a) => ({ ...a, workflow: { tracing: { enabled: true } } })],
+    ["tracing as text", (a) => ({ ...a, workflow: { id: "wf_1", tracing: { enabled: "true" } } })],
+    ["no configuration", ({ chatkit_configuration: _, ...a }) => a],
+    ["a configuration array", (a) => ({ ...a, chatkit_configuration: [] })],
+    [
+      "thread titling as text",
+      (a) => ({
+        ...a,
+        chatkit_configuration: { ...a.chatkit_configuration, automatic_thread_titling: { enabled: "yes" } },
+      }),
+    ],
+    [
+      "no file upload",
+      (a) => ({ ...a, chatkit_configuration: { ...a.chatkit_configuration, file_upload: undefined } }),
+    ],
+    [
+      "history as a number",
+      (a) => ({ ...a, chatkit_configuration: { ...a.chatkit_configuration, history: { enabled: 1 } } }),
+    ],
+    ["no rate limits", ({ rate_limits: _, ...a }) => a],
+    ["rate limits as null", (a) => ({ ...a, rate_limits: null })],
+    ["a rate limit as text", (a) => ({ ...a, rate_limits: { max_requests_per_1_minute: "10" } })],
+    ["an array", (a) => [a]],
+  ];
+  for (const [what, breakIt] of broken) {
+    it(`refuses an answer with ${what}`, () => {
+      assert.equal(readSession(breakIt(session())), undefined);
+    });
+  }
+});
