@@ -338,3 +338,93 @@ describe("SessionLifecycle against the emulator", () => {
     });
   });
 });
+
+describe("SessionLifecycle at the exact edges of time", () => {
+  const ctx = useEmulator();
+  /** A recorded expiry, in whole seconds as the API gives it; the lifecycles below stand at fixed times. */
+  const EXPIRES_AT = 2_000_000_000;
+  const at = (seconds: number, options: LifecycleOptions = {}) =>
+    new SessionLifecycle({
+      env: ctx.env,
+      now: () => seconds * 1000,
+      sleep: async () => {},
+      warn: () => {},
+      ...options,
+    });
+  let state: Record<string, unknown>;
+
+  before(async () => {
+    const { outs } = await new SessionLifecycle({ env: ctx.env, warn: () => {} }).create(inputs);
+    // Recorded by a machine whose clock agreed with the API's, renewing 30 s before the end.
+    state = { ...outs, expiresAt: EXPIRES_AT, apiClockOffset: 0, renewBefore: 30 };
+  });
+  const news = { ...inputs, renewBefore: 30 };
+
+  it("renews a session exactly renewBefore seconds before its expiry, and not a millisecond sooner", async () => {
+    assert.deepEqual((await at(EXPIRES_AT - 30).diff("cksess_edge", state, news)).replaces, ["expiresAt"]);
+    assert.deepEqual(await at(EXPIRES_AT - 30.001).diff("cksess_edge", state, news), {
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("reads a session as expired from the second it expires, and as live until then", async () => {
+    assert.equal((await at(EXPIRES_AT).read("cksess_edge", state)).props?.status, "expired");
+    assert.deepEqual(await at(EXPIRES_AT - 0.001).read("cksess_edge", state), { id: "cksess_edge", props: state });
+  });
+
+  it("goes by the API's clock recorded with the session, not this machine's", async () => {
+    // The API's clock was 100 s ahead when the session was created: at this machine's
+    // EXPIRES_AT - 100 the API's time is EXPIRES_AT, so the session has expired.
+    const ahead = { ...state, apiClockOffset: 100 };
+    assert.equal((await at(EXPIRES_AT - 100).read("cksess_edge", ahead)).props?.status, "expired");
+    assert.equal((await at(EXPIRES_AT - 100.001).read("cksess_edge", ahead)).props?.status, "active");
+    assert.deepEqual((await at(EXPIRES_AT - 130).diff("cksess_edge", ahead, news)).replaces, ["expiresAt"]);
+    assert.equal((await at(EXPIRES_AT - 130.001).diff("cksess_edge", ahead, news)).changes, false);
+  });
+});
+
+describe("SessionLifecycle: what a failed create says about the session it may have left", () => {
+  const ctx = useEmulator();
+  const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
+  let warnings: string[];
+  const lifecycle = () =>
+    new SessionLifecycle({
+      env: ctx.env,
+      now: () => NOW_MS,
+      sleep: async () => {},
+      random: () => 0.5,
+      warn: (message) => warnings.push(message),
+    });
+
+  beforeEach(() => {
+    ctx.emulator.clearFaults();
+    warnings = [];
+  });
+
+  it("gives the time by which an unrecorded session expires: now plus its lifetime", async () => {
+    ctx.emulator.inject({ kind: "status", status: 500, on: "create" });
+    const error = await rejection(lifecycle().create({ ...inputs, expiresAfter: 120 }));
+    const expiresBy = new Date(NOW_MS + 120_000).toISOString();
+    assert.equal(expiresBy, "2030-01-02T03:06:05.000Z");
+    assert.match(error.message, new RegExp(`it expires by ${expiresBy.replace(/\./g, "\\.")} \\(at most 120 s\\)`));
+    assert.equal(warnings.length, 1);
+    assert.ok(error.message.endsWith(warnings[0]!), "the warning is also the end of the error");
+  });
+
+  it("warns, with the lifetime, when the cancel of a created but unreadable session fails", async () => {
+    ctx.emulator.inject({ kind: "partialAfterActing", on: "create" });
+    ctx.emulator.inject({ kind: "status", status: 403, on: "cancel" });
+    const error = await rejection(lifecycle().create({ ...inputs, expiresAfter: 90 }));
+    const [created] = [...ctx.emulator.sessions.values()].slice(-1);
+    assert.equal(ctx.emulator.statusOf(created!), "active");
+    assert.match(
+      error.message,
+      new RegExp(
+        `did create session ${created!.id} but its answer could not be read, so cancelling it failed; it stays active until it expires, at most 90 s from now\\. Running pulumi up again is safe\\.`,
+      ),
+    );
+    assert.deepEqual(warnings, [error.message]);
+  });
+});

@@ -118,3 +118,149 @@ describe("settings", () => {
     assert.throws(() => resolveSettings({}, { OPENAI_API_KEY: "" }), /chatkit:apiKey/);
   });
 });
+
+describe("settings: what a user sets, at the edges", () => {
+  const KEYS = ["apiKey", "baseUrl", "organization", "project", "timeoutSeconds", "maxRetries", "retryBudgetSeconds"];
+
+  it("reads every chatkit: key set to the empty string as unset, so the environment still applies", () => {
+    const stack = readStackSettings(reader(Object.fromEntries(KEYS.map((key) => [`chatkit:${key}`, ""]))));
+    assert.deepEqual(
+      Object.values(stack).filter((value) => value !== undefined),
+      [],
+    );
+    const env = {
+      OPENAI_API_KEY: "sk-env",
+      OPENAI_BASE_URL: "http://env/v1",
+      OPENAI_ORG_ID: "org_env",
+      OPENAI_PROJECT_ID: "proj_env",
+    };
+    assert.deepEqual(resolveSettings(stack, env), {
+      apiKey: "sk-env",
+      apiKeySource: "environment variable OPENAI_API_KEY",
+      baseURL: "http://env/v1",
+      organization: "org_env",
+      project: "proj_env",
+      timeoutMs: 30_000,
+      maxRetries: 4,
+      retryBudgetMs: 90_000,
+    });
+  });
+
+  it("reads an empty environment variable as unset too", () => {
+    const settings = resolveSettings(
+      {},
+      { OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: "", OPENAI_ORG_ID: "", OPENAI_PROJECT_ID: "" },
+    );
+    assert.equal(settings.baseURL, "https://api.openai.com/v1");
+    assert.equal(settings.organization, undefined);
+    assert.equal(settings.project, undefined);
+  });
+
+  it("turns the seconds set into the timeout and budget used, and keeps the retries set", () => {
+    const stack = readStackSettings(
+      reader({ "chatkit:timeoutSeconds": " 2.5 ", "chatkit:maxRetries": "7", "chatkit:retryBudgetSeconds": "12" }),
+    );
+    const settings = resolveSettings(stack, { OPENAI_API_KEY: "sk-x" });
+    assert.equal(settings.timeoutMs, 2500);
+    assert.equal(settings.maxRetries, 7);
+    assert.equal(settings.retryBudgetMs, 12_000);
+  });
+
+  it("accepts the limits themselves, and refuses just past them", () => {
+    const accepted: [string, string, number][] = [
+      ["timeoutSeconds", "3600", 3600],
+      ["timeoutSeconds", "0.001", 0.001],
+      ["maxRetries", "0", 0],
+      ["maxRetries", "100", 100],
+      ["retryBudgetSeconds", "3600", 3600],
+    ];
+    for (const [key, value, read] of accepted) {
+      const stack = readStackSettings(reader({ [`chatkit:${key}`]: value })) as Record<string, unknown>;
+      assert.equal(stack[key], read, `${key}=${value}`);
+    }
+    const refused: [string, string, RegExp][] = [
+      ["timeoutSeconds", "3600.5", /chatkit:timeoutSeconds must be a number above 0 to 3600 \(seconds per attempt\)/],
+      ["timeoutSeconds", "-1", /chatkit:timeoutSeconds/],
+      [
+        "maxRetries",
+        "101",
+        /chatkit:maxRetries must be a whole number from 0 to 100 \(retries after the first attempt\)/,
+      ],
+      [
+        "maxRetries",
+        "   ",
+        /chatkit:maxRetries must be a whole number from 0 to 100 \(retries after the first attempt\), got " {3}"/,
+      ],
+      [
+        "retryBudgetSeconds",
+        "0",
+        /chatkit:retryBudgetSeconds must be a number above 0 to 3600 \(seconds for all attempts and waits of one operation\), got "0"/,
+      ],
+      ["retryBudgetSeconds", "3601", /chatkit:retryBudgetSeconds/],
+    ];
+    for (const [key, value, message] of refused) {
+      assert.throws(() => readStackSettings(reader({ [`chatkit:${key}`]: value })), message, `${key}=${value}`);
+    }
+  });
+
+  it("names each kind of character a header cannot carry, with its code point", () => {
+    const cases: [string, RegExp][] = [
+      ["org\r", /holds a line break/],
+      ["org\u0001x", /holds a control character/],
+      ["org\u007f", /holds a control character/],
+      ["org\u00ad", /holds a zero-width or invisible character \(U\+00AD\)/],
+      ["org\u2060", /holds a zero-width or invisible character \(U\+2060\)/],
+      ["org\tx", /holds whitespace/],
+      ["orgé", /holds a character outside printable ASCII \(U\+00E9\)/],
+      ["org\u{1f600}", /outside printable ASCII \(U\+1F600\)/],
+    ];
+    for (const [value, problem] of cases) {
+      assert.throws(
+        () => readStackSettings(reader({ "chatkit:organization": value })),
+        (error: Error) =>
+          /^The organization \(from stack config chatkit:organization\) holds .*cannot be sent in an HTTP header; set it again without it \(the value is not shown here\)\.$/.test(
+            error.message,
+          ) && problem.test(error.message),
+        JSON.stringify(value),
+      );
+    }
+    assert.deepEqual(readStackSettings(reader({ "chatkit:organization": "org_~!" })).organization, "org_~!");
+  });
+
+  it("checks an environment value only where stack config does not replace it", () => {
+    const badEnv = {
+      OPENAI_API_KEY: "sk bad",
+      OPENAI_BASE_URL: "api.openai.com/v1",
+      OPENAI_ORG_ID: "org bad",
+      OPENAI_PROJECT_ID: "proj bad",
+    };
+    const fromStack = resolveSettings(
+      { apiKey: "sk-good", baseUrl: "http://stack/v1", organization: "org_good", project: "proj_good" },
+      badEnv,
+    );
+    assert.equal(fromStack.apiKey, "sk-good");
+    const env = { OPENAI_API_KEY: "sk-good" };
+    assert.throws(
+      () => resolveSettings({}, { ...env, OPENAI_ORG_ID: "org bad" }),
+      /^Error: The organization \(from environment variable OPENAI_ORG_ID\) holds whitespace/,
+    );
+    assert.throws(
+      () => resolveSettings({}, { ...env, OPENAI_PROJECT_ID: "proj bad" }),
+      /The project \(from environment variable OPENAI_PROJECT_ID\) holds whitespace/,
+    );
+    assert.throws(
+      () => resolveSettings({}, { ...env, OPENAI_BASE_URL: "api.openai.com/v1" }),
+      /^Error: Environment variable OPENAI_BASE_URL must be an http or https URL such as https:\/\/api\.openai\.com\/v1, got "api\.openai\.com\/v1"$/,
+    );
+  });
+
+  it("refuses a base URL of another scheme", () => {
+    assert.throws(
+      () => readStackSettings(reader({ "chatkit:baseUrl": "ftp://api.openai.com/v1" })),
+      /^Error: Stack config chatkit:baseUrl must be an http or https URL such as https:\/\/api\.openai\.com\/v1, got "ftp:\/\/api\.openai\.com\/v1"$/,
+    );
+    for (const url of ["http://127.0.0.1:8787/v1", "https://api.openai.com/v1"]) {
+      assert.equal(readStackSettings(reader({ "chatkit:baseUrl": url })).baseUrl, url);
+    }
+  });
+});
