@@ -94,7 +94,7 @@ export async function withRetries<T>(
           asks && asked !== undefined && asked >= policy.budgetMs
             ? `gave up (${asks}, longer than the whole ${budget})`
             : asks
-              ? `gave up (${asks}; with ${formatSeconds(spent)} already spent, another attempt would end past the ${budget})`
+              ? `gave up (${asks}; with ${formatSeconds(spent)} already spent, less than ${formatSeconds(minAttempt)} would be left for another attempt within the ${budget})`
               : `gave up (the ${budget} is spent: ${formatSeconds(spent)} used, and the next wait of ${formatSeconds(wait)} would leave no time for another attempt)`;
         throw new AttemptsFailed(error, attempt, reason);
       }

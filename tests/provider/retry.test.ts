@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
+import * as fc from "fast-check";
 import { APIError } from "openai";
-import { AttemptsFailed, backoffMs, retryAfterMs, withRetries } from "../../provider/retry";
+import { AttemptsFailed, afterServerWaitMs, backoffMs, retryAfterMs, withRetries } from "../../provider/retry";
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>
   APIError.generate(status, { error: { message: "x", type: "t" } }, undefined, new Headers(headers));
@@ -47,5 +48,67 @@ describe("retry", () => {
     assert.ok(failure instanceof AttemptsFailed);
     assert.equal(failure.attempts, 1);
     assert.equal(failure.message, "failed after 1 attempt");
+  });
+
+  it("adds jitter on top of the server's wait, never less than asked and at most 2 s more", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 600_000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (asked, r) => {
+          const wait = afterServerWaitMs(asked, () => r);
+          assert.ok(wait >= asked && wait <= asked + 2000, `${asked} -> ${wait}`);
+        },
+      ),
+    );
+    const spread = new Set(Array.from({ length: 20 }, (_, i) => afterServerWaitMs(1000, () => i / 20)));
+    assert.equal(spread.size, 20, "workers told the same Retry-After wake at different times");
+  });
+
+  it("gives each attempt the attempt timeout, or what is left of the budget when that is less", async () => {
+    let clock = 0;
+    const limits: number[] = [];
+    const failure = await withRetries(
+      async (limitMs) => {
+        limits.push(limitMs);
+        clock += limitMs;
+        throw apiError(503);
+      },
+      () => true,
+      { maxRetries: 10, budgetMs: 10_600, attemptTimeoutMs: 4000 },
+      {
+        sleep: async (ms) => {
+          clock += ms;
+        },
+        random: () => 0,
+        now: () => clock,
+      },
+    ).catch((e) => e);
+    assert.ok(failure instanceof AttemptsFailed);
+    assert.deepEqual(limits, [4000, 4000, 1100]);
+    assert.equal(clock, 10_600, "the last attempt ends with the budget");
+  });
+
+  it("says why it stops before a wait the budget cannot hold", async () => {
+    let clock = 0;
+    const failure: AttemptsFailed = await withRetries(
+      async () => {
+        clock += 1500;
+        throw apiError(429, { "retry-after": "2" });
+      },
+      () => true,
+      { maxRetries: 5, budgetMs: 3000, attemptTimeoutMs: 30_000 },
+      {
+        sleep: async (ms) => {
+          clock += ms;
+        },
+        random: () => 0,
+        now: () => clock,
+      },
+    ).catch((e) => e);
+    assert.equal(
+      failure.message,
+      "gave up (the API asked to wait 2 s before retrying; with 1.5 s already spent, less than 1 s would be left for another attempt within the 3 s retry budget (chatkit:retryBudgetSeconds)) after 1 attempt",
+    );
   });
 });
