@@ -1,7 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { SessionLifecycle } from "../../provider/lifecycle";
-import { errorJson, type ScriptedAnswer, type ScriptedServer, sessionJson, startScripted } from "../helpers/scripted";
+import {
+  errorJson,
+  type ScriptedAnswer,
+  type ScriptedRequest,
+  type ScriptedServer,
+  sessionJson,
+  startScripted,
+} from "../helpers/scripted";
 
 /**
  * The retry rules, for every sequence of answers a real API, its gateways and the network can
@@ -71,7 +78,8 @@ const createStep: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ answer: { acts: true }, provesNotActed: false, label: "200" }) },
 );
 
-const ID = "cksess_property";
+/** Stands for the session id of the current run in scripted cancel answers. */
+const ID = "cksess_RUNID";
 /** Cancel answers, and whether each confirms that the session ended. */
 const cancelStep: fc.Arbitrary<Step & { confirms: boolean }> = fc.oneof(
   rateLimited.map((step) => ({ ...step, confirms: false })),
@@ -82,7 +90,7 @@ const cancelStep: fc.Arbitrary<Step & { confirms: boolean }> = fc.oneof(
   fc
     .constantFrom(
       { status: 404, message: `Chatkit Session with id '${ID}' not found.`, confirms: true },
-      { status: 404, message: "Invalid URL (POST /chatkit/sessions/cksess_property/cancel)", confirms: false },
+      { status: 404, message: `Invalid URL (POST /chatkit/sessions/${ID}/cancel)`, confirms: false },
       { status: 404, message: "Chatkit Session with id 'cksess_other' not found.", confirms: false },
       { status: 400, message: `Chatkit Session with id '${ID}' has already been cancelled.`, confirms: true },
       { status: 400, message: "The project has expired billing.", confirms: false },
@@ -111,9 +119,21 @@ describe("retry rules for every sequence of answers (fast-check)", function () {
   this.timeout(120_000);
   let server: ScriptedServer;
   let steps: Step[] = [];
+  /** Each run has its own tag (the user of a create, the session id of a cancel), so that a request
+   * of an earlier run that reaches the server late (its attempt already timed out) is told apart. */
+  let run = 0;
+  let requests: ScriptedRequest[] = [];
+  const belongs = (request: ScriptedRequest) =>
+    request.path.includes(`cksess_run${run}/`) || request.body.includes(`"user":"run${run}"`);
 
   before(async () => {
-    server = await startScripted((_request, index) => steps[index]?.answer ?? { status: 599, body: errorJson("over") });
+    server = await startScripted((request) => {
+      if (!belongs(request)) return { hang: true };
+      const step = steps[requests.push(request) - 1];
+      if (!step) return { status: 599, body: errorJson("over") };
+      const { body } = step.answer;
+      return { ...step.answer, ...(body !== undefined && { body: body.replaceAll(ID, `cksess_run${run}`) }) };
+    });
   });
   after(async () => {
     await server.close();
@@ -142,10 +162,9 @@ describe("retry rules for every sequence of answers (fast-check)", function () {
   }
 
   function reset(next: Step[]) {
+    run++;
     steps = next;
-    server.requests.length = 0;
-    server.acted.create = 0;
-    server.acted.cancel = 0;
+    requests = [];
   }
 
   it("never repeats a create after an answer that does not prove the API did not act, and ends within budget + 1 s", async () => {
@@ -154,11 +173,13 @@ describe("retry rules for every sequence of answers (fast-check)", function () {
         reset(sequence);
         const { provider, elapsed } = await lifecycle();
         const started = Date.now();
-        const outcome = await provider.create({ user: "u", workflow: { id: "wf_scripted" }, expiresAfter: 60 }).then(
-          () => "created",
-          () => "failed",
-        );
-        const creates = server.requests.filter((request) => request.path === "/v1/chatkit/sessions");
+        const outcome = await provider
+          .create({ user: `run${run}`, workflow: { id: "wf_scripted" }, expiresAfter: 60 })
+          .then(
+            () => "created",
+            () => "failed",
+          );
+        const creates = requests.filter((request) => request.path === "/v1/chatkit/sessions");
         const labels = sequence.map((step) => step.label).join(", ");
         for (const [index] of creates.slice(0, -1).entries()) {
           assert.ok(
@@ -181,12 +202,12 @@ describe("retry rules for every sequence of answers (fast-check)", function () {
         const { provider, elapsed } = await lifecycle();
         const started = Date.now();
         const state = { status: "active", expiresAt: Math.floor(Date.now() / 1000) + 300, clientSecret: "ek_x" };
-        const outcome = await provider.delete(ID, state).then(
+        const outcome = await provider.delete(`cksess_run${run}`, state).then(
           () => "resolved",
           () => "failed",
         );
         const labels = sequence.map((step) => step.label).join(", ");
-        const last = sequence[server.requests.length - 1];
+        const last = sequence[requests.length - 1];
         if (outcome === "resolved") assert.ok(last?.confirms, `resolved after "${last?.label}" in [${labels}]`);
         const took = elapsed(started);
         assert.ok(took <= (BUDGET_S + 1) * 1000, `${took} ms for [${labels}]`);
