@@ -44,6 +44,14 @@ export function clientFor(settings: ResolvedSettings): OpenAI {
       maxRetries: 0,
       logger: SILENT_LOGGER,
       logLevel: "off",
+      // The SDK merges OPENAI_CUSTOM_HEADERS from the environment over its own headers, so that
+      // variable could replace the configured key, organization or project. Headers set here win
+      // over it (null removes a header), so what is configured is what is sent.
+      defaultHeaders: {
+        Authorization: `Bearer ${settings.apiKey}`,
+        "OpenAI-Organization": settings.organization ?? null,
+        "OpenAI-Project": settings.project ?? null,
+      },
     });
     clients.set(key, client);
   }

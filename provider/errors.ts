@@ -272,8 +272,11 @@ function hintFor(
   if (error instanceof APIConnectionTimeoutError || error instanceof AttemptTimedOutError) {
     return `No complete answer from ${settings.baseURL} within the time allowed (stack config chatkit:timeoutSeconds, ${formatSeconds(settings.timeoutMs)} per attempt, within chatkit:retryBudgetSeconds, ${formatSeconds(settings.retryBudgetMs)} in all).`;
   }
-  if (error instanceof APIConnectionError || (error instanceof NotSentError && error.transient)) {
+  if (error instanceof NotSentError && error.transient) {
     return `Could not talk to ${settings.baseURL}: check the address (chatkit:baseUrl or OPENAI_BASE_URL) and the network.`;
+  }
+  if (error instanceof APIConnectionError) {
+    return `The connection to ${settings.baseURL} was closed before an answer arrived (the server, a proxy or the network dropped it); check the address (chatkit:baseUrl or OPENAI_BASE_URL) and the network.`;
   }
   return undefined;
 }
@@ -317,6 +320,9 @@ export class ChatKitApiError extends Error {
         ),
       );
       parts.push(`(request id ${api.requestID ?? "none"})`);
+    } else if (error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError) && error.cause) {
+      // The SDK says only "Connection error."; what broke is in its cause (a reset, a refusal).
+      parts.push(`${error.message} (${describeCause(error.cause)})`);
     } else {
       parts.push(error instanceof Error ? error.message : String(error));
     }

@@ -138,7 +138,8 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     const client = clientFor(settings);
     const body = toCreateBody(checked);
     const lifetime = checked.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
-    let sentAtMs = this.now();
+    const startedMs = this.now();
+    let sentAtMs = startedMs;
     const answer = await this.call("create", settings, async (limitMs) => {
       sentAtMs = this.now();
       const { text } = await boundedRequest(
@@ -153,7 +154,10 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       if (unusable) throw new UnusableSessionError(session.id, unusable, session.status === "active");
       return session;
     }).catch(async (error: unknown) => {
-      throw await this.explainFailedCreate(error, settings, lifetime);
+      // A cancel of a session the create made gets what is left of the budget, so that the
+      // whole operation still ends within it (plus the last half second the cancel may take).
+      const left = settings.retryBudgetMs - (this.now() - startedMs);
+      throw await this.explainFailedCreate(error, { ...settings, retryBudgetMs: Math.max(left, 500) }, lifetime);
     });
     const apiClockOffset = this.clock.learn(answer.expires_at - lifetime, sentAtMs, answer.id);
     return { id: answer.id, outs: { ...toOutputs(answer, checked), apiClockOffset } };

@@ -178,4 +178,44 @@ describe("secret hygiene across create, failure, retry and delete", function () 
       { numRuns: 60 },
     );
   });
+
+  it("never falls back to the environment's key or endpoint after a bad chatkit:* value, whatever the call", async () => {
+    // The environment points at a working API with a valid key: a provider that fell back to it
+    // would create sessions on the wrong account.
+    const fallback = await startHost({
+      cwd: REPO_ROOT,
+      env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: ctx.emulator.url },
+    });
+    try {
+      await fallback.configure({ "chatkit:apiKey": "sk-the-stack-key-000111", "chatkit:timeoutSeconds": "30s" });
+      const requestsBefore = ctx.emulator.requests.length;
+      const state = { __provider: provider, status: "active", expiresAt: Math.floor(Date.now() / 1000) + 300 };
+      const messages: string[] = [];
+      for (const call of [
+        () => fallback.check({}, news()),
+        () => fallback.check({}, news()),
+        () => fallback.create(news()),
+        () => fallback.delete("cksess_any", state),
+        () => fallback.diff("cksess_any", { ...news(), ...state }, news()),
+        () => fallback.read("cksess_any", state),
+        () => fallback.update("cksess_any", { ...news(), ...state }, news()),
+      ]) {
+        messages.push(
+          await call().then(
+            () => "succeeded",
+            (error: Error) => error.message,
+          ),
+        );
+      }
+      for (const message of messages)
+        assert.match(
+          message,
+          /Stack config chatkit:timeoutSeconds must be a number above 0 to 3600 \(seconds per attempt\), got "30s"/,
+        );
+      assert.equal(ctx.emulator.requests.length, requestsBefore, "nothing was sent with the environment's key");
+      assert.doesNotMatch(messages.join("\n") + fallback.stderr(), /sk-the-stack-key/);
+    } finally {
+      await fallback.close();
+    }
+  });
 });

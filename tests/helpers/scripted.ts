@@ -30,6 +30,7 @@ export interface ScriptedRequest {
   path: string;
   body: string;
   authorization?: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface ScriptedServer {
@@ -92,6 +93,7 @@ export async function startScripted(
         path: req.url ?? "",
         body: Buffer.concat(chunks).toString("utf8"),
         authorization: req.headers.authorization,
+        headers: req.headers,
       };
       const index = requests.push(request) - 1;
       const script = answer(request, index);

@@ -105,6 +105,35 @@ describe("the provider against answers the emulator cannot make", function () {
       assert.equal(server.requests.length, 1);
     });
 
+    it("explains a connection closed before any answer, without claiming it could not connect", async () => {
+      script = [{ acts: true, reset: "beforeAnswer" }];
+      const error = await rejection((await lifecycle()).create(inputs));
+      assert.match(error.message, /failed after 1 attempt: Connection error\. \(fetch failed: other side closed/);
+      assert.match(error.message, /was closed before an answer arrived/);
+      assert.match(error.message, /may have been created/);
+    });
+
+    it("cancels an unusable session within what is left of the budget", async () => {
+      script = [
+        { acts: true, delayMs: 1500, body: sessionJson({ id: "cksess_late", client_secret: "" }) },
+        { hang: true },
+      ];
+      const provider = new SessionLifecycle({ env: {}, warn: (message) => warnings.push(message) });
+      const values: Record<string, string> = {
+        "chatkit:apiKey": KEY,
+        "chatkit:baseUrl": server.url,
+        "chatkit:retryBudgetSeconds": "2",
+      };
+      await provider.configure({ config: { get: (key: string) => values[key] } });
+      const started = Date.now();
+      const error = await rejection(provider.create(inputs));
+      const took = Date.now() - started;
+      assert.ok(took <= 3000, `${took} ms against a 2 s budget`);
+      assert.equal(server.requests[1]?.path, "/v1/chatkit/sessions/cksess_late/cancel");
+      assert.match(error.message, /cancelling it failed; it stays active until it expires/);
+      assert.equal(warnings.length, 1);
+    });
+
     it("ends within the retry budget plus a second, the last attempt cut to what is left", async () => {
       script = [
         { status: 429, headers: { "retry-after-ms": "400" }, body: errorJson("slow down", "requests") },

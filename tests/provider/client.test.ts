@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { clientFor } from "../../provider/client";
 import { resolveSettings } from "../../provider/settings";
+import { startScripted } from "../helpers/scripted";
 
 describe("client", () => {
   const settings = (env: Record<string, string>) => resolveSettings({}, { OPENAI_API_KEY: "sk-client-test", ...env });
@@ -23,6 +24,28 @@ describe("client", () => {
     } finally {
       if (saved === undefined) delete process.env.OPENAI_LOG;
       else process.env.OPENAI_LOG = saved;
+    }
+  });
+
+  it("sends the configured key and project even when OPENAI_CUSTOM_HEADERS says otherwise", async () => {
+    const server = await startScripted(() => ({ body: "{}" }));
+    const saved = process.env.OPENAI_CUSTOM_HEADERS;
+    process.env.OPENAI_CUSTOM_HEADERS =
+      "Authorization: Bearer sk-from-env-headers\nOpenAI-Project: proj_env\nX-Extra: kept";
+    try {
+      const client = clientFor(
+        resolveSettings({ apiKey: "sk-configured-0123", baseUrl: server.url, project: "proj_configured" }, {}),
+      );
+      await client.beta.chatkit.sessions.cancel("cksess_headers").asResponse();
+      const [request] = server.requests;
+      assert.equal(request?.authorization, "Bearer sk-configured-0123");
+      assert.equal(request?.headers["openai-project"], "proj_configured");
+      assert.equal(request?.headers["openai-organization"], undefined);
+      assert.equal(request?.headers["x-extra"], "kept");
+    } finally {
+      if (saved === undefined) delete process.env.OPENAI_CUSTOM_HEADERS;
+      else process.env.OPENAI_CUSTOM_HEADERS = saved;
+      await server.close();
     }
   });
 });
