@@ -129,6 +129,13 @@ export function classifySendFailure(error: unknown, baseURL: string): unknown {
   if (error instanceof APIConnectionError) {
     const code = connectionCode(error);
     if (code && code in UNSENT_CODES) return new NotSentError(`${UNSENT_CODES[code]} (${code})`, true);
+    if (code && /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/.test(code)) {
+      // The TLS handshake comes before the request: it failed, so nothing was written.
+      return new NotSentError(
+        `the TLS handshake with ${baseURL} failed (${code}): check that the address is right (http or https) and that its certificate is trusted`,
+        false,
+      );
+    }
     const inner = innermostMessage(error);
     if (inner === "bad port") {
       return new NotSentError(

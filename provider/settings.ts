@@ -115,7 +115,56 @@ function checkBaseUrl(source: string, value: string | undefined): void {
   }
 }
 
+const SETTING_NAMES = [
+  "apiKey",
+  "baseUrl",
+  "organization",
+  "project",
+  "timeoutSeconds",
+  "maxRetries",
+  "retryBudgetSeconds",
+] as const;
+/** Names people write for a setting, squashed (lower case, no - or _). */
+const ALIASES: Record<string, (typeof SETTING_NAMES)[number]> = {
+  key: "apiKey",
+  openaiapikey: "apiKey",
+  url: "baseUrl",
+  org: "organization",
+  orgid: "organization",
+  organizationid: "organization",
+  projectid: "project",
+  timeout: "timeoutSeconds",
+  retries: "maxRetries",
+  retrybudget: "retryBudgetSeconds",
+};
+const squash = (name: string) => name.toLowerCase().replace(/[-_]/g, "");
+
+/**
+ * A chatkit:* key that is a misspelling of a setting (chatkit:apikey, chatkit:timeout) would be
+ * ignored, and the provider would silently use the environment's key or defaults instead. The
+ * host's config reader exposes every key it holds; keys unlike any setting are left alone (a
+ * project named chatkit may have its own).
+ */
+function checkMisspelledKeys(config: ConfigReader): void {
+  const raw = (config as { rawConfig?: unknown }).rawConfig;
+  if (raw === null || typeof raw !== "object") return;
+  for (const key of Object.keys(raw)) {
+    if (!key.startsWith("chatkit:")) continue;
+    const name = key.slice("chatkit:".length);
+    if ((SETTING_NAMES as readonly string[]).includes(name)) continue;
+    const meant =
+      SETTING_NAMES.find((setting) => squash(setting) === squash(name)) ??
+      (Object.hasOwn(ALIASES, squash(name)) ? ALIASES[squash(name)] : undefined);
+    if (meant) {
+      throw new Error(
+        `Stack config ${key} is not a setting of this provider: did you mean chatkit:${meant}? (Names are case-sensitive; under the wrong name the value would be ignored and the environment used instead.)`,
+      );
+    }
+  }
+}
+
 export function readStackSettings(config: ConfigReader): StackSettings {
+  checkMisspelledKeys(config);
   const text = (key: string) => {
     const value = config.get(`chatkit:${key}`);
     return value === undefined || value === "" ? undefined : value;

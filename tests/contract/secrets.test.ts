@@ -218,4 +218,21 @@ describe("secret hygiene across create, failure, retry and delete", function () 
       await fallback.close();
     }
   });
+
+  it("refuses a misspelled chatkit:apikey through the host, instead of using the environment's key", async () => {
+    const misspelled = await startHost({
+      cwd: REPO_ROOT,
+      env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: ctx.emulator.url },
+    });
+    try {
+      await misspelled.configure({ "chatkit:apikey": "sk-the-stack-key-000222" });
+      const requestsBefore = ctx.emulator.requests.length;
+      for (const call of [() => misspelled.check({}, news()), () => misspelled.create(news())]) {
+        await assert.rejects(call(), /chatkit:apikey is not a setting of this provider: did you mean chatkit:apiKey\?/);
+      }
+      assert.equal(ctx.emulator.requests.length, requestsBefore);
+    } finally {
+      await misspelled.close();
+    }
+  });
 });

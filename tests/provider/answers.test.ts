@@ -166,6 +166,16 @@ describe("the provider against answers the emulator cannot make", function () {
       assert.doesNotMatch(error.message, /may have/);
       assert.deepEqual(warnings, []);
     });
+    it("says nothing was sent when the TLS handshake fails (https to a plain HTTP server)", async () => {
+      const provider = await lifecycle({ "chatkit:baseUrl": server.url.replace("http:", "https:") });
+      const error = await rejection(provider.create(inputs));
+      assert.match(
+        error.message,
+        /failed after 1 attempt: nothing was sent: the TLS handshake with https:\/\/127\.0\.0\.1:\d+\/v1 failed \(ERR_SSL_WRONG_VERSION_NUMBER\)/,
+      );
+      assert.doesNotMatch(error.message, /may have/);
+      assert.equal(server.requests.length, 0);
+    });
   });
 
   describe("delete", () => {

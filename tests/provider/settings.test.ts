@@ -86,6 +86,29 @@ describe("settings", () => {
     );
   });
 
+  it("refuses a chatkit:* key that misspells a setting, which would otherwise fall back to the environment", () => {
+    const host = (values: Record<string, string>) => ({ rawConfig: values, get: (key: string) => values[key] });
+    for (const [key, meant] of [
+      ["chatkit:apikey", "chatkit:apiKey"],
+      ["chatkit:api_key", "chatkit:apiKey"],
+      ["chatkit:baseURL", "chatkit:baseUrl"],
+      ["chatkit:timeout", "chatkit:timeoutSeconds"],
+      ["chatkit:projectId", "chatkit:project"],
+    ] as const) {
+      assert.throws(
+        () => readStackSettings(host({ [key]: "sk-secret-value-123" })),
+        (error: Error) =>
+          error.message.includes(`${key} is not a setting of this provider: did you mean ${meant}?`) &&
+          !error.message.includes("secret-value"),
+        key,
+      );
+    }
+    assert.deepEqual(
+      readStackSettings(host({ "chatkit:workflowId": "wf_1", "chatkit:apiKey": "sk-a" })).apiKey,
+      "sk-a",
+    );
+  });
+
   it("lets stack config win over the environment, which is the fallback", () => {
     const env = {
       OPENAI_API_KEY: "sk-env",
