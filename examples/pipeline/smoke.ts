@@ -78,11 +78,17 @@ async function main(): Promise<void> {
   }
   const client = new OpenAI({ apiKey: secret, baseURL, maxRetries: 2, timeout: 20_000 });
   try {
-    const threads = await client.beta.chatkit.threads.list({ limit: 1 });
+    const { data: threads, response } = await client.beta.chatkit.threads.list({ limit: 1 }).withResponse();
     if (revoked) throw new Error("the client secret still works after destroy");
     fs.mkdirSync(path.dirname(proof), { recursive: true });
     fs.writeFileSync(proof, JSON.stringify({ baseURL, succeededAt: new Date().toISOString() }));
     console.log(`smoke: the client secret works (${threads.data.length} thread(s) visible)`);
+    // The local emulator marks answers that rest on its own assumptions.
+    if ((response.headers.get("x-emulator-assumption") ?? "").includes("threads-client-secret")) {
+      console.log(
+        "smoke: note: this was the local emulator, which accepts a client secret on this call as its own assumption; it does not show that the API does.",
+      );
+    }
   } catch (error) {
     if (!(error instanceof OpenAI.APIError) || (error.status !== 401 && error.status !== 403)) throw error;
     if (revoked) {

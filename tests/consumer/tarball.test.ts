@@ -1,8 +1,9 @@
 import * as assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { codeBlocks } from "../helpers/docs";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { startHost } from "../helpers/host";
@@ -52,6 +53,7 @@ describe("the packed tarball in a fresh Pulumi project", function () {
   let project: string;
   let provider: string;
   let packedFiles: string[];
+  let tarball: string;
 
   before(() => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-consumer-"));
@@ -65,6 +67,7 @@ describe("the packed tarball in a fresh Pulumi project", function () {
       }).toString(),
     ) as { filename: string; files: { path: string }[] }[];
     packedFiles = packed!.files.map((file) => file.path).sort();
+    tarball = packed!.filename;
     project = path.join(scratch, "project");
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: consumer\nruntime: nodejs\n");
@@ -160,6 +163,48 @@ describe("the packed tarball in a fresh Pulumi project", function () {
     } finally {
       if (child.exitCode === null) process.kill(-(child.pid as number), "SIGTERM");
     }
+  });
+
+  it("runs the pipeline example copied into a project of its own, as its README and CI workflow say", async () => {
+    const example = path.join(REPO_ROOT, "examples", "pipeline");
+    const copy = path.join(scratch, "pipeline-copy");
+    fs.mkdirSync(copy);
+    for (const file of ["index.ts", "smoke.ts", "run.sh", "package.json", "tsconfig.json", "Pulumi.yaml"])
+      fs.copyFileSync(path.join(example, file), path.join(copy, file));
+    const dependency = JSON.parse(fs.readFileSync(path.join(copy, "package.json"), "utf8")).dependencies[
+      "pulumi-chatkit"
+    ];
+    fs.copyFileSync(path.join(scratch, tarball), path.join(copy, dependency.replace(/^file:/, "")));
+    execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: copy,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    // The workflow runs only inside the project's folder, on what npm installed there.
+    const workflow = fs.readFileSync(path.join(example, "ci", "github-actions.yml"), "utf8");
+    assert.doesNotMatch(workflow, /\.\.\/|examples\/|npm run build/);
+    assert.equal(workflow.match(/working-directory: \$\{\{ env\.PROJECT_DIR \}\}/g)?.length, 2);
+    const session = await fetch(`${ctx.emulator.url}/chatkit/sessions`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${TEST_API_KEY}`,
+        "content-type": "application/json",
+        "openai-beta": "chatkit_beta=v1",
+      },
+      body: JSON.stringify({ user: "ci-run-copy", workflow: { id: "wf_copy" } }),
+    }).then((answer) => answer.json() as Promise<{ client_secret: string }>);
+    // Asynchronously: the emulator answering it runs in this process.
+    const { stdout: smoke } = await promisify(execFile)(npm, ["run", "--silent", "smoke"], {
+      cwd: copy,
+      env: {
+        ...process.env,
+        npm_config_registry: "http://127.0.0.1:9/",
+        npm_config_offline: "true",
+        OPENAI_BASE_URL: ctx.emulator.url,
+        CHATKIT_CLIENT_SECRET: session.client_secret,
+        CHATKIT_SMOKE_PROOF_DIR: path.join(scratch, "proof"),
+      },
+    });
+    assert.match(smoke, /the client secret works/);
   });
 
   it("serializes a small provider with no path of the project", () => {
