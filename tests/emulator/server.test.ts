@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
+import { call, rootOf } from "./call";
 
 const HEADERS = {
   authorization: `Bearer ${TEST_API_KEY}`,
@@ -297,5 +298,167 @@ describe("the rate limit of the emulator", () => {
     assert.ok(Number(limited.headers.get("retry-after")) > 0);
     ctx.emulator.advanceClock(61);
     assert.equal((await post(ctx.emulator.url, "/chatkit/sessions", body)).status, 200);
+  });
+});
+
+describe("the emulator as its users rely on it: keys, headers, workflows, faults and threads", () => {
+  const ctx = useEmulator({
+    rateLimitPerMinute: 2,
+    apiKeys: [TEST_API_KEY, "sk-second-key-000000"],
+    workflows: { wf_open: {}, wf_team: { project: "proj_team" } },
+  });
+  const sessionsUrl = () => `${ctx.emulator.url}/chatkit/sessions`;
+  const body = { user: "u", workflow: { id: "wf_open" } };
+  /** Each test its own key's minute: the limit of 2 applies per key. */
+  const keyed = (key: string) => ({ ...HEADERS, authorization: `Bearer ${key}` });
+
+  beforeEach(() => {
+    ctx.emulator.clearFaults();
+    ctx.emulator.advanceClock(61);
+  });
+
+  it("accepts only the keys it was given, and masks all but a short key's ends when refusing", async () => {
+    assert.equal((await post(ctx.emulator.url, "/chatkit/sessions", body, keyed("sk-second-key-000000"))).status, 200);
+    const long = await post(ctx.emulator.url, "/chatkit/sessions", body, keyed("sk-unlisted-key-9876"));
+    assert.equal(long.status, 401);
+    assert.match(long.json.error.message, /^Incorrect API key provided: sk-\*{8}9876\. You can find your API key at /);
+    const short = await post(ctx.emulator.url, "/chatkit/sessions", body, keyed("sk-short"));
+    assert.match(short.json.error.message, /^Incorrect API key provided: \*{8}\. /);
+    const notBearer = await post(ctx.emulator.url, "/chatkit/sessions", body, {
+      ...HEADERS,
+      authorization: `Basic ${TEST_API_KEY}`,
+    });
+    assert.match(notBearer.json.error.message, /didn't provide an API key/);
+  });
+
+  it("finds the beta header among other beta values, and refuses another ChatKit beta version", async () => {
+    const among = await post(ctx.emulator.url, "/chatkit/sessions", body, {
+      ...HEADERS,
+      "openai-beta": "assistants=v2 , chatkit_beta=v1",
+    });
+    assert.equal(among.status, 200);
+    const other = await post(ctx.emulator.url, "/chatkit/sessions", body, {
+      ...HEADERS,
+      "openai-beta": "chatkit_beta=v2",
+    });
+    assert.equal(other.status, 400);
+    assert.equal(other.json.error.code, "missing_beta_header");
+  });
+
+  it("shows a workflow bound to a project only to requests for that project", async () => {
+    const team = { user: "u", workflow: { id: "wf_team" } };
+    assert.equal((await post(ctx.emulator.url, "/chatkit/sessions", team)).status, 404);
+    const wrong = await post(ctx.emulator.url, "/chatkit/sessions", team, { ...HEADERS, "openai-project": "proj_x" });
+    assert.equal(wrong.status, 404);
+    assert.equal(wrong.json.error.message, "Workflow with id 'wf_team' not found.");
+    ctx.emulator.advanceClock(61);
+    const right = await post(ctx.emulator.url, "/chatkit/sessions", team, {
+      ...HEADERS,
+      "openai-project": "proj_team",
+    });
+    assert.equal(right.status, 200);
+    const unlisted = await post(ctx.emulator.url, "/chatkit/sessions", { user: "u", workflow: { id: "wf_other" } });
+    assert.equal(unlisted.json.error.message, "Workflow with id 'wf_other' not found.");
+  });
+
+  it("answers an injected status in the API's envelope, typed as the API types it, 500 by default", async () => {
+    const cases: [number | undefined, number, string][] = [
+      [429, 429, "requests"],
+      [503, 503, "server_error"],
+      [500, 500, "server_error"],
+      [499, 499, "invalid_request_error"],
+      [undefined, 500, "server_error"],
+    ];
+    for (const [status, answered, type] of cases) {
+      ctx.emulator.inject({ kind: "status", status, on: "create" });
+      const answer = await call(sessionsUrl(), "POST", body);
+      assert.equal(answer.status, answered);
+      assert.deepEqual(answer.json.error, {
+        message: `Injected fault: HTTP ${answered}.`,
+        type,
+        param: null,
+        code: null,
+      });
+      assert.equal(answer.headers.get("retry-after"), null);
+    }
+  });
+
+  it("applies a fault only to the endpoint it names, as many times as asked", async () => {
+    const { json: created } = await call(sessionsUrl(), "POST", body);
+    ctx.emulator.inject({ kind: "status", status: 503, on: "cancel", times: 2 });
+    assert.equal((await call(sessionsUrl(), "POST", body, keyed("sk-second-key-000000"))).status, 200);
+    assert.equal((await call(`${sessionsUrl()}/${created.id}/cancel`, "POST")).status, 503);
+    assert.equal((await call(`${sessionsUrl()}/${created.id}/cancel`, "POST")).status, 503);
+    assert.equal((await call(`${sessionsUrl()}/${created.id}/cancel`, "POST")).status, 200);
+  });
+
+  it("answers a partial session after acting: its id and object, nothing else", async () => {
+    ctx.emulator.inject({ kind: "partialAfterActing", on: "create" });
+    const answer = await call(sessionsUrl(), "POST", body);
+    assert.equal(answer.status, 200);
+    assert.deepEqual(Object.keys(answer.json).sort(), ["id", "object"]);
+    assert.equal(answer.json.object, "chatkit.session");
+    assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(answer.json.id)!), "active");
+  });
+
+  it("says how long until the key's minute frees a slot, in seconds and milliseconds", async () => {
+    const key = keyed("sk-second-key-000000");
+    assert.equal((await call(sessionsUrl(), "POST", body, key)).status, 200);
+    ctx.emulator.advanceClock(20);
+    assert.equal((await call(sessionsUrl(), "POST", body, key)).status, 200);
+    ctx.emulator.advanceClock(15);
+    const limited = await call(sessionsUrl(), "POST", body, key);
+    assert.equal(limited.status, 429);
+    // The first request was 35 s ago: its slot frees in 25 s.
+    assert.equal(limited.headers.get("retry-after"), "25");
+    const ms = Number(limited.headers.get("retry-after-ms"));
+    assert.ok(ms > 24_000 && ms <= 25_000, String(ms));
+    // Other keys are not held back by this one's minute.
+    assert.equal((await call(sessionsUrl(), "POST", body)).status, 200);
+    ctx.emulator.advanceClock(26);
+    assert.equal((await call(sessionsUrl(), "POST", body, key)).status, 200);
+  });
+
+  it("lists threads for a live client secret, refuses a cancelled or expired one by name, and needs a key otherwise", async () => {
+    const threads = `${ctx.emulator.url}/chatkit/threads`;
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const { json: live } = await call(sessionsUrl(), "POST", {
+      ...body,
+      expires_after: { anchor: "created_at", seconds: 30 },
+    });
+    const listed = await call(threads, "GET", undefined, bearer(live.client_secret));
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.json, { object: "list", data: [], first_id: null, last_id: null, has_more: false });
+    assert.equal((await call(threads, "GET", undefined, bearer(TEST_API_KEY))).status, 200);
+    assert.equal((await call(threads, "GET", undefined, {})).status, 401);
+    assert.equal((await call(threads, "GET", undefined, bearer("ek_not_a_secret_of_any_session"))).status, 401);
+
+    ctx.emulator.advanceClock(31);
+    const expired = await call(threads, "GET", undefined, bearer(live.client_secret));
+    assert.equal(expired.status, 401);
+    assert.equal(
+      expired.json.error.message,
+      "This ChatKit session is expired; its client secret can no longer be used.",
+    );
+    assert.equal(expired.json.error.code, "invalid_client_secret");
+
+    const { json: other } = await call(sessionsUrl(), "POST", body, keyed("sk-second-key-000000"));
+    await call(`${sessionsUrl()}/${other.id}/cancel`, "POST", undefined, keyed("sk-second-key-000000"));
+    const cancelled = await call(threads, "GET", undefined, bearer(other.client_secret));
+    assert.equal(
+      cancelled.json.error.message,
+      "This ChatKit session is cancelled; its client secret can no longer be used.",
+    );
+  });
+
+  it("answers a route it does not serve with the API's 404, naming method and path", async () => {
+    const wrongMethod = await call(sessionsUrl(), "GET");
+    assert.equal(wrongMethod.status, 404);
+    assert.equal(wrongMethod.json.error.message, "Invalid URL (GET /v1/chatkit/sessions)");
+    const unknown = await call(`${ctx.emulator.url}/chatkit/sessions/cksess_1/refresh`, "POST");
+    assert.equal(unknown.json.error.message, "Invalid URL (POST /v1/chatkit/sessions/cksess_1/refresh)");
+    const control = await call(`${rootOf(ctx.emulator.url)}/_emulator/nothing`, "GET");
+    assert.equal(control.status, 404);
+    assert.equal(control.json.error.message, "Unknown emulator control /_emulator/nothing");
   });
 });
