@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { ApiClock, LARGE_OFFSET_SECONDS, saneOffset } from "../../provider/clock";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { useEmulator } from "../helpers/emulator";
 import { secretWorks } from "../helpers/secret";
@@ -92,4 +93,70 @@ describe("decisions by the API's clock, with this machine's clock off", () => {
       });
     });
   }
+});
+
+describe("the API's clock, learned from a create answer (exact figures)", () => {
+  const SENT_MS = 1_900_000_000_000;
+  const clockAt = (nowMs: number) => {
+    const warnings: string[] = [];
+    return {
+      clock: new ApiClock(
+        () => nowMs,
+        (message) => warnings.push(message),
+      ),
+      warnings,
+    };
+  };
+
+  it("measures the offset to the millisecond, as API time minus the time the request left", () => {
+    const { clock } = clockAt(SENT_MS);
+    assert.equal(clock.learn(SENT_MS / 1000 + 3, SENT_MS - 250, "cksess_a"), 3.25);
+    assert.equal(clock.apiNow(undefined), SENT_MS / 1000 + 3.25);
+    assert.equal(clock.learn(SENT_MS / 1000 - 2, SENT_MS, "cksess_b"), -2);
+  });
+
+  it("uses the offset measured in this process over the one recorded, and the recorded one over none", () => {
+    const { clock } = clockAt(SENT_MS);
+    assert.equal(clock.apiNow(undefined), SENT_MS / 1000);
+    assert.equal(clock.apiNow(40), SENT_MS / 1000 + 40);
+    clock.learn(SENT_MS / 1000 + 5, SENT_MS, "cksess_c");
+    assert.equal(clock.apiNow(40), SENT_MS / 1000 + 5);
+  });
+
+  it(`warns once, only past ${LARGE_OFFSET_SECONDS} s, saying which way and how far`, () => {
+    const { clock, warnings } = clockAt(SENT_MS);
+    clock.learn(SENT_MS / 1000 + LARGE_OFFSET_SECONDS, SENT_MS, "cksess_d");
+    clock.learn(SENT_MS / 1000 - LARGE_OFFSET_SECONDS, SENT_MS, "cksess_d");
+    assert.deepEqual(warnings, []);
+    clock.learn(SENT_MS / 1000 + 125, SENT_MS, "cksess_e");
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0]!,
+      /^This machine's clock is 2 min 5 s behind the ChatKit API's \(measured when session cksess_e was created\)\./,
+    );
+    clock.learn(SENT_MS / 1000 - 900, SENT_MS, "cksess_f");
+    assert.equal(warnings.length, 1, "a second large offset in the same process is not repeated");
+  });
+
+  it("says a large offset in seconds below two minutes, and in whole minutes where it can", () => {
+    const said = (offset: number) => {
+      const { clock, warnings } = clockAt(SENT_MS);
+      clock.learn(SENT_MS / 1000 + offset, SENT_MS, "cksess_g");
+      return /clock is (.+?) (behind|ahead of) the ChatKit API's/.exec(warnings[0] ?? "")?.slice(1);
+    };
+    assert.deepEqual(said(11), ["11 s", "behind"]);
+    assert.deepEqual(said(-119), ["119 s", "ahead of"]);
+    assert.deepEqual(said(120), ["2 min", "behind"]);
+    assert.deepEqual(said(-3600), ["60 min", "ahead of"]);
+    assert.deepEqual(said(181), ["3 min 1 s", "behind"]);
+  });
+
+  it("trusts a recorded offset only when it is a finite number of at most a day either way", () => {
+    assert.equal(saneOffset(86_400), 86_400);
+    assert.equal(saneOffset(-86_400), -86_400);
+    assert.equal(saneOffset(0), 0);
+    for (const untrusted of [86_400.5, -86_401, Number.NaN, Number.POSITIVE_INFINITY, "5", null, undefined]) {
+      assert.equal(saneOffset(untrusted), undefined, String(untrusted));
+    }
+  });
 });
