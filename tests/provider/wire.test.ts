@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { validateInputs } from "../../provider/schema";
-import { readSession, toCreateBody } from "../../provider/wire";
+import { confirmedEnd, readSession, toCreateBody, toOutputs, unusableReason } from "../../provider/wire";
 
 describe("wire: camelCase inputs to the API's snake_case", () => {
   it("maps every input and leaves out what was not given", () => {
@@ -129,4 +129,63 @@ describe("wire: an answer is read only when it has a whole session's shape", () 
       assert.equal(readSession(breakIt(session())), undefined);
     });
   }
+});
+
+describe("wire: what a create answer and a cancel answer confirm", () => {
+  const answer = () => readSession(sessionAnswer())!;
+  function sessionAnswer() {
+    return {
+      id: "cksess_1",
+      object: "chatkit.session",
+      client_secret: "ek_1",
+      expires_at: 1_900_000_000,
+      status: "active",
+      user: "u",
+      workflow: { id: "wf_1", tracing: { enabled: true } },
+      chatkit_configuration: {
+        automatic_thread_titling: { enabled: true },
+        file_upload: { enabled: false },
+        history: { enabled: true },
+      },
+      rate_limits: { max_requests_per_1_minute: 10 },
+    };
+  }
+
+  it("says why a created session cannot be used: not active, or no client secret", () => {
+    assert.equal(unusableReason(answer()), undefined);
+    assert.equal(unusableReason({ ...answer(), status: "expired" }), 'its status is "expired", not "active"');
+    assert.equal(unusableReason({ ...answer(), client_secret: "" }), "its client_secret is empty");
+  });
+
+  it("takes a cancel as confirmed only when the answer says this session is cancelled or expired", () => {
+    assert.equal(confirmedEnd({ id: "cksess_1", status: "cancelled" }, "cksess_1"), "cancelled");
+    assert.equal(confirmedEnd({ id: "cksess_1", status: "expired" }, "cksess_1"), "expired");
+    assert.equal(confirmedEnd({ status: "cancelled" }, "cksess_1"), "cancelled");
+    for (const raw of [
+      { id: "cksess_1", status: "active" },
+      { id: "cksess_2", status: "cancelled" },
+      { id: "cksess_1" },
+      [{ id: "cksess_1", status: "cancelled" }],
+      null,
+      "cancelled",
+    ]) {
+      assert.equal(confirmedEnd(raw, "cksess_1"), undefined, JSON.stringify(raw));
+    }
+  });
+
+  it("records absent optional answer fields as null, and the lifetime and renewal from the inputs", () => {
+    const { inputs } = validateInputs({ user: "u", workflow: { id: "wf_1" }, expiresAfter: 300 });
+    const outs = toOutputs(answer(), inputs!);
+    assert.deepEqual(outs.workflow, { id: "wf_1", version: null, stateVariables: null, tracing: { enabled: true } });
+    assert.deepEqual(outs.chatkitConfiguration, {
+      automaticThreadTitling: { enabled: true },
+      fileUpload: { enabled: false, maxFileSize: null, maxFiles: null },
+      history: { enabled: true, recentThreads: null },
+    });
+    assert.deepEqual(outs.expiresAfter, { anchor: "created_at", seconds: 300 });
+    assert.equal(outs.renewBefore, 30);
+    assert.equal(outs.triggers, null);
+    const { inputs: bare } = validateInputs({ user: "u", workflow: { id: "wf_1" } });
+    assert.deepEqual(toOutputs(answer(), bare!).expiresAfter, { anchor: "created_at", seconds: 600 });
+  });
 });
