@@ -1,7 +1,8 @@
 /**
- * Run by `npm run mutate` after Stryker: the mutation score per folder and per file, with the
- * mutants listed in tests/EQUIVALENT_MUTANTS.md counted as equivalent (no observable change, so
- * neither killed nor survived), then every survivor left, one line each.
+ * Run by `npm run mutate` after Stryker (or alone: `node dist/scripts/mutationScore.js [report.json]`):
+ * the mutation score per folder and per file, with the mutants listed in tests/EQUIVALENT_MUTANTS.md
+ * counted as equivalent (no observable change, so neither killed nor survived), then every survivor
+ * left, one line each.
  *
  * Stryker's own table (printed just before) counts the listed mutants as survived; this one is the
  * score the README gives. The list is matched by file, mutator, original code and replacement, not
@@ -147,9 +148,8 @@ export function formatTable(rows: readonly ScoreRow[]): string {
 }
 
 function main() {
-  const report = JSON.parse(
-    fs.readFileSync(path.join(ROOT, "reports/mutation/mutation.json"), "utf8"),
-  ) as MutationReport;
+  const reportFile = path.resolve(ROOT, process.argv[2] ?? "reports/mutation/mutation.json");
+  const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as MutationReport;
   const equivalents = parseEquivalents(fs.readFileSync(path.join(ROOT, "tests/EQUIVALENT_MUTANTS.md"), "utf8"));
   const { rows, survivors, unused } = score(report, equivalents);
   console.log("\nMutation score with the mutants of tests/EQUIVALENT_MUTANTS.md counted as equivalent:\n");
