@@ -374,6 +374,20 @@ describe("SessionLifecycle at the exact edges of time", () => {
     assert.deepEqual(await at(EXPIRES_AT - 0.001).read("cksess_edge", state), { id: "cksess_edge", props: state });
   });
 
+  it("names what the state lacks when refresh cannot tell whether a session is live", async () => {
+    const warned = async (recorded: Record<string, unknown>) => {
+      const warnings: string[] = [];
+      await at(EXPIRES_AT - 60, { warn: (message) => warnings.push(message) }).read("cksess_edge", recorded);
+      return warnings;
+    };
+    const { status: _status, ...noStatus } = state;
+    const { expiresAt: _expiresAt, ...noExpiry } = state;
+    assert.match((await warned(noStatus)).join(), /^The state of ChatKit session cksess_edge records no status that/);
+    assert.match((await warned(noExpiry)).join(), /^The state of ChatKit session cksess_edge records no expiry that/);
+    assert.deepEqual(await warned({ ...state, status: "paused" }), await warned(noStatus));
+    assert.deepEqual(await warned(state), []);
+  });
+
   it("goes by the API's clock recorded with the session, not this machine's", async () => {
     // The API's clock was 100 s ahead when the session was created: at this machine's
     // EXPIRES_AT - 100 the API's time is EXPIRES_AT, so the session has expired.
