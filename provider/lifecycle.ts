@@ -308,31 +308,36 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Another session's id in a message means the message is not about this one. */
-function aboutThisSession(message: string, id: string): boolean {
-  const ids = message.match(/cksess_[A-Za-z0-9_-]+/g) ?? [];
-  return /\bsession\b/i.test(message) && ids.every((mentioned) => mentioned === id);
+/** The text as a pattern that matches only itself. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The API's own sentences saying that this session no longer exists or has already ended, by
+ * status. Nothing looser: a message that names a project, an organization or billing, another
+ * session or no session at all proves nothing about this one (see emulator/FIDELITY.md).
+ */
+function goneSentences(id: string): Record<number, RegExp> {
+  const session = `chatkit session with id '${literal(id)}'`;
+  return {
+    404: new RegExp(`^${session} not found\\.?$`, "i"),
+    400: new RegExp(`^${session} has already (?:been cancell?ed|expired)\\.?$`, "i"),
+  };
 }
 
 /**
- * Whether an error confirms that the session is gone: a 404 saying this session is not found
- * (not a 404 for an unknown route, such as a base URL without /v1), or a 400 saying this session
- * has already expired or been cancelled. A 409 is a conflict to retry, never a confirmation.
+ * Whether an error confirms that the session is gone: a 404 saying, in the API's words, that this
+ * session is not found (not a 404 for an unknown route, such as a base URL without /v1), or a 400
+ * saying that this session has already been cancelled or has expired. A 409 is a conflict to
+ * retry, never a confirmation.
  */
 export function isAlreadyGone(error: APIError, id: string): boolean {
   const message = String(
     error.error && typeof error.error === "object" && "message" in error.error
       ? (error.error as { message: unknown }).message
       : error.message,
-  );
-  if (!aboutThisSession(message, id)) return false;
-  if (error.status === 404) return /\bnot found\b/i.test(message);
-  if (error.status === 400) {
-    return /\bsession\b[^.;]*?\b(?:is|was|has|had)\s+(?:already\s+)?(?:been\s+)?(?:expired|cancell?ed)\b(?![^.;]*\b(?:retry|later|while)\b)/i.test(
-      message,
-    );
-  }
-  return false;
+  ).trim();
+  const sentence = error.status === undefined ? undefined : goneSentences(id)[error.status];
+  return sentence !== undefined && id !== "" && sentence.test(message);
 }
 
 function sessionIdIn(raw: unknown): string | undefined {

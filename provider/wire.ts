@@ -130,11 +130,11 @@ export function unusableReason(session: ChatSessionAnswer): string | undefined {
 }
 
 /**
- * What a cancel answer confirms: the session `id` is cancelled or expired. Anything else (another
- * id, a session still active, a body that is not a session) confirms nothing.
+ * What a cancel answer confirms: the session `id` is cancelled or expired. Anything else (no id or
+ * another id, a session still active, a body that is not a session) confirms nothing.
  */
 export function confirmedEnd(raw: unknown, id: string): "cancelled" | "expired" | undefined {
-  if (!isRecord(raw) || (raw.id !== undefined && raw.id !== id)) return undefined;
+  if (!isRecord(raw) || raw.object !== "chatkit.session" || raw.id !== id) return undefined;
   return raw.status === "cancelled" || raw.status === "expired" ? raw.status : undefined;
 }
 

@@ -158,13 +158,17 @@ describe("wire: what a create answer and a cancel answer confirm", () => {
   });
 
   it("takes a cancel as confirmed only when the answer says this session is cancelled or expired", () => {
-    assert.equal(confirmedEnd({ id: "cksess_1", status: "cancelled" }, "cksess_1"), "cancelled");
-    assert.equal(confirmedEnd({ id: "cksess_1", status: "expired" }, "cksess_1"), "expired");
-    assert.equal(confirmedEnd({ status: "cancelled" }, "cksess_1"), "cancelled");
+    const session = { object: "chatkit.session", id: "cksess_1" };
+    assert.equal(confirmedEnd({ ...session, status: "cancelled" }, "cksess_1"), "cancelled");
+    assert.equal(confirmedEnd({ ...session, status: "expired" }, "cksess_1"), "expired");
     for (const raw of [
-      { id: "cksess_1", status: "active" },
-      { id: "cksess_2", status: "cancelled" },
-      { id: "cksess_1" },
+      { status: "cancelled" },
+      { object: "chatkit.session", status: "cancelled" },
+      { id: "cksess_1", status: "cancelled" },
+      { object: "chatkit.thread", id: "cksess_1", status: "cancelled" },
+      { ...session, status: "active" },
+      { ...session, id: "cksess_2", status: "cancelled" },
+      session,
       [{ id: "cksess_1", status: "cancelled" }],
       null,
       "cancelled",
