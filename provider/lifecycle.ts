@@ -2,6 +2,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { APIError } from "openai";
 import { boundedRequest, clientFor } from "./client";
 import { ApiClock } from "./clock";
+import { type ApiEndpoint, endpointDifferences, endpointOf, recordedEndpoint } from "./endpoint";
 import {
   ChatKitApiError,
   isRetryable,
@@ -45,8 +46,11 @@ export interface LifecycleOptions {
 
 type Props = Record<string, unknown>;
 
-/** The outputs, plus the API's clock offset measured at creation (see clock.ts). */
-export type RecordedOutputs = SessionOutputs & { apiClockOffset: number };
+/**
+ * The outputs, plus the API's clock offset measured at creation (see clock.ts) and where the
+ * session lives (see endpoint.ts).
+ */
+export type RecordedOutputs = SessionOutputs & { apiClockOffset: number; apiEndpoint: ApiEndpoint };
 
 /** zod takes about 85 ms to load and only check needs it: destroy, refresh and diff never load it. */
 const loadSchema = () => require("./schema") as typeof import("./schema");
@@ -160,7 +164,10 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       throw await this.explainFailedCreate(error, { ...settings, retryBudgetMs: Math.max(left, 500) }, lifetime);
     });
     const apiClockOffset = this.clock.learn(answer.expires_at - lifetime, sentAtMs, answer.id);
-    return { id: answer.id, outs: { ...toOutputs(answer, checked), apiClockOffset } };
+    return {
+      id: answer.id,
+      outs: { ...toOutputs(answer, checked), apiClockOffset, apiEndpoint: endpointOf(settings) },
+    };
   }
 
   /**
@@ -235,19 +242,44 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
 
   /**
    * Always sends the cancel, whatever the state and the clock say: this machine's clock may be
-   * off, and a cancel of a session that has already ended counts as done.
+   * off, and a cancel of a session that has already ended counts as done. A "not found" counts
+   * only from where the session was created: asked with another key, organization, project or
+   * endpoint, the API says "not found" of a session that is live.
    */
   async delete(id: string, props: Props): Promise<void> {
     const state = withoutProvider(props);
     const settings = this.settings();
-    await this.cancel(id, settings, typeof state.clientSecret === "string" ? [state.clientSecret] : []);
+    const recorded = recordedEndpoint(state.apiEndpoint);
+    const differences = recorded ? endpointDifferences(recorded, endpointOf(settings)) : [];
+    const notFoundProvesGone = differences.length === 0;
+    try {
+      await this.cancel(
+        id,
+        settings,
+        typeof state.clientSecret === "string" ? [state.clientSecret] : [],
+        notFoundProvesGone,
+      );
+    } catch (error) {
+      if (!(error instanceof NotFoundElsewhere)) throw error;
+      throw new Error(
+        redact(
+          `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the cancel was not sent where the session was created (${differences.join("; ")}). A session is visible only to the key, organization, project and endpoint that created it, so the 404 does not prove that it is gone, and it stays in the state. Restore the configuration used at pulumi up (README, "Configuration": config lives in state) and run the command again; or, if the session has certainly expired (its expiresAt, ${String(state.expiresAt)}, is the API's time, unix seconds), remove it from the state with pulumi state delete <urn>.`,
+          [settings.apiKey],
+        ),
+      );
+    }
   }
 
   /**
    * Cancels a session. Resolves only when the API confirms it: an answer saying the session is
    * cancelled or expired, or an error saying this session does not exist or has already ended.
    */
-  private async cancel(id: string, settings: ResolvedSettings, secrets: readonly string[] = []): Promise<void> {
+  private async cancel(
+    id: string,
+    settings: ResolvedSettings,
+    secrets: readonly string[] = [],
+    notFoundProvesGone = true,
+  ): Promise<void> {
     const client = clientFor(settings);
     try {
       await this.call(
@@ -265,7 +297,10 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       );
     } catch (error) {
       const last = error instanceof ChatKitApiError ? error.lastError : undefined;
-      if (last instanceof APIError && isAlreadyGone(last, id)) return;
+      if (last instanceof APIError && isAlreadyGone(last, id)) {
+        if (last.status === 404 && !notFoundProvesGone) throw new NotFoundElsewhere();
+        return;
+      }
       throw error;
     }
   }
@@ -298,6 +333,9 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     }
   }
 }
+
+/** A "not found" from somewhere other than where the session was created (see delete). */
+class NotFoundElsewhere extends Error {}
 
 /** The body as JSON, or undefined when it is not JSON (then it is reported as malformed). */
 function parseJson(text: string): unknown {

@@ -65,9 +65,13 @@ export async function openLocalStack(options: { command: string; needsProviderCo
 
 /**
  * Starts the local emulator unless an API key is configured (stack config chatkit:apiKey, or
- * OPENAI_API_KEY), and points the provider at it through the environment.
+ * OPENAI_API_KEY), on the preferred port when it is free, and points the provider at it through
+ * the environment.
  */
-export async function emulatorUnlessKeyed(stack: LocalStack): Promise<Emulator | undefined> {
+export async function emulatorUnlessKeyed(
+  stack: LocalStack,
+  options: { preferredPort?: () => Promise<number | undefined> } = {},
+): Promise<Emulator | undefined> {
   const keyInConfig =
     (await stack.pulumi(["config", "get", "chatkit:apiKey", "--stack", STACK], { quiet: true })).code === 0;
   if (keyInConfig || process.env.OPENAI_API_KEY) {
@@ -76,7 +80,9 @@ export async function emulatorUnlessKeyed(stack: LocalStack): Promise<Emulator |
     );
     return undefined;
   }
-  const emulator = await startEmulator();
+  const port = await options.preferredPort?.();
+  // The preferred port may be taken by now: any other port then.
+  const emulator = await (port ? startEmulator({ port }).catch(() => startEmulator()) : startEmulator());
   stack.env.OPENAI_BASE_URL = emulator.url;
   stack.env.OPENAI_API_KEY = EMULATOR_API_KEY;
   console.log(`No API key configured: using the local ChatKit emulator at ${emulator.url}.`);

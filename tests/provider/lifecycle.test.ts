@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fc from "fast-check";
 import { APIError } from "openai";
 import { isAlreadyGone, type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
@@ -282,6 +283,45 @@ describe("SessionLifecycle against the emulator", () => {
       const wrongKey = lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: "revoked-key-000000" } });
       await assert.rejects(wrongKey.delete(id, outs), /HTTP 401/);
       assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active");
+    });
+
+    it("records where the session lives: endpoint, organization, project and a key fingerprint, never the key", async () => {
+      const { outs } = await lifecycle({ env: { ...ctx.env, OPENAI_PROJECT_ID: "proj_1" } }).create(inputs);
+      const fingerprint = createHash("sha256").update(TEST_API_KEY).digest("hex").slice(0, 12);
+      assert.deepEqual(outs.apiEndpoint, {
+        baseUrl: ctx.env.OPENAI_BASE_URL,
+        organization: null,
+        project: "proj_1",
+        keyFingerprint: fingerprint,
+      });
+      assert.ok(!JSON.stringify(outs).includes(TEST_API_KEY));
+    });
+
+    it("does not count another key's or endpoint's 404 as done: the session is live, so the delete fails", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const otherKey = "sk-other-key-0123456789";
+      const error = await rejection(lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: otherKey } }).delete(id, outs));
+      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active");
+      assert.match(error.message, /not found/);
+      assert.match(error.message, /the API key \(by fingerprint\): "[0-9a-f]{12}" at create, "[0-9a-f]{12}" now/);
+      assert.match(error.message, /does not prove that it is gone/);
+      assert.match(error.message, /pulumi state delete <urn>/);
+      assert.ok(!error.message.includes(otherKey) && !error.message.includes(TEST_API_KEY), error.message);
+      // The same session recorded on another endpoint (its path differs): the message names it.
+      const elsewhere = { ...outs, apiEndpoint: { ...outs.apiEndpoint, baseUrl: "http://127.0.0.1:1/v1" } };
+      await assert.rejects(
+        lifecycle().delete("cksess_never_existed", elsewhere),
+        /the base URL: "http:\/\/127\.0\.0\.1:1\/v1" at create/,
+      );
+      // From where it was created, the cancel goes through.
+      await lifecycle().delete(id, outs);
+      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
+    });
+
+    it("keeps 0.1.0's rule for a state without the record: a 404 is done", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const { apiEndpoint: _none, ...older } = outs;
+      await lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: "sk-other-key-0123456789" } }).delete(id, older);
     });
   });
 

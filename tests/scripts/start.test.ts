@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +10,29 @@ const REPO_ROOT = path.resolve(__dirname, "../../..");
 const START = path.join(REPO_ROOT, "dist", "scripts", "start.js");
 const DESTROY = path.join(REPO_ROOT, "dist", "scripts", "destroy.js");
 const run = promisify(execFile);
+
+/** What pulumi stack export prints for a stack holding one session created at `baseUrl`. */
+const exported = (baseUrl: string) =>
+  JSON.stringify({
+    version: 3,
+    deployment: {
+      resources: [
+        { type: "pulumi:pulumi:Stack", outputs: {} },
+        {
+          type: "pulumi-nodejs:dynamic:Resource",
+          outputs: { apiEndpoint: { baseUrl, keyFingerprint: "0123456789ab" } },
+        },
+      ],
+    },
+  });
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /**
  * A recording stand-in for the Pulumi CLI: it logs each call (arguments and the environment npm
@@ -22,6 +46,7 @@ const env = process.env;
 fs.appendFileSync(env.STAND_IN_LOG, JSON.stringify({ args, backend: env.PULUMI_BACKEND_URL, passphrase: env.PULUMI_CONFIG_PASSPHRASE, baseUrl: env.OPENAI_BASE_URL, apiKey: env.OPENAI_API_KEY }) + "\\n");
 if (args[0] === "version") console.log(env.STAND_IN_VERSION || "v3.999.0-stand-in");
 else if (args[0] === "config" && args[1] === "get") process.exit(1);
+else if (args[0] === "stack" && args[1] === "export") console.log(env.STAND_IN_EXPORT || "");
 else if (args[0] === "stack" && args[1] === "output") console.log(JSON.stringify({ sessionId: "cksess_standin", clientSecret: "[secret]" }));
 `;
 
@@ -112,7 +137,7 @@ describe("npm start and npm run destroy", function () {
     const { calls } = await withStandIn(DESTROY, { PATH: pathWithout(), PULUMI_BIN: path.join(bin, "pulumi") });
     assert.deepEqual(
       calls.map((call) => call.args.join(" ")),
-      ["version", "config get chatkit:apiKey --stack dev", "destroy --yes --stack dev"],
+      ["version", "config get chatkit:apiKey --stack dev", "stack export --stack dev", "destroy --yes --stack dev"],
     );
   });
 
@@ -143,10 +168,31 @@ describe("npm start and npm run destroy", function () {
     const { calls } = await withStandIn(DESTROY);
     assert.deepEqual(
       calls.map((call) => call.args.join(" ")),
-      ["version", "config get chatkit:apiKey --stack dev", "destroy --yes --stack dev"],
+      ["version", "config get chatkit:apiKey --stack dev", "stack export --stack dev", "destroy --yes --stack dev"],
     );
-    assert.match(calls[2].baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-    assert.equal(calls[2].passphrase, "chatkit-local-dev");
+    assert.match(calls[3].baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    assert.equal(calls[3].passphrase, "chatkit-local-dev");
+  });
+
+  it("starts the fresh emulator at the address the sessions recorded, so its 404 is from their endpoint", async () => {
+    const port = await freePort();
+    const recorded = `http://127.0.0.1:${port}/v1`;
+    const { calls } = await withStandIn(DESTROY, { STAND_IN_EXPORT: exported(recorded) });
+    assert.equal(calls.at(-1).args.join(" "), "destroy --yes --stack dev");
+    assert.equal(calls.at(-1).baseUrl, recorded);
+  });
+
+  it("starts it on another port when the recorded one is taken", async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      const { calls } = await withStandIn(DESTROY, { STAND_IN_EXPORT: exported(`http://127.0.0.1:${port}/v1`) });
+      assert.match(calls.at(-1).baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+      assert.notEqual(calls.at(-1).baseUrl, `http://127.0.0.1:${port}/v1`);
+    } finally {
+      busy.close();
+    }
   });
 
   it("uses the API, not the emulator, when OPENAI_API_KEY is set", async () => {

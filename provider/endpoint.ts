@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import type { ResolvedSettings } from "./settings";
+
+/**
+ * Where a session lives: the API endpoint, organization, project and key it was created with. A
+ * session is visible only there, so a "not found" from anywhere else proves nothing about it.
+ */
+export interface ApiEndpoint {
+  /** The base URL, without any user name or password. */
+  baseUrl: string;
+  organization: string | null;
+  project: string | null;
+  /** The first 12 hex digits of the key's SHA-256: tells keys apart, and cannot be turned back into one. */
+  keyFingerprint: string;
+}
+
+export function keyFingerprint(apiKey: string): string {
+  return createHash("sha256").update(apiKey).digest("hex").slice(0, 12);
+}
+
+/** The base URL without user name and password, so that none is ever recorded or shown. */
+export function withoutUserinfo(baseURL: string): string {
+  try {
+    const url = new URL(baseURL);
+    if (url.username === "" && url.password === "") return baseURL;
+    url.username = "";
+    url.password = "";
+    return url.toString();
+  } catch {
+    return baseURL;
+  }
+}
+
+export function endpointOf(settings: ResolvedSettings): ApiEndpoint {
+  return {
+    baseUrl: withoutUserinfo(settings.baseURL),
+    organization: settings.organization ?? null,
+    project: settings.project ?? null,
+    keyFingerprint: keyFingerprint(settings.apiKey),
+  };
+}
+
+const FIELDS: Array<[keyof ApiEndpoint, string]> = [
+  ["baseUrl", "the base URL"],
+  ["organization", "the organization"],
+  ["project", "the project"],
+  ["keyFingerprint", "the API key (by fingerprint)"],
+];
+
+/** The endpoint recorded in a state, or undefined when there is none (state written by 0.1.0). */
+export function recordedEndpoint(value: unknown): ApiEndpoint | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  const record = value as Record<string, unknown>;
+  const text = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : null);
+  const baseUrl = text("baseUrl");
+  const fingerprint = text("keyFingerprint");
+  if (baseUrl === null || fingerprint === null) return undefined;
+  return {
+    baseUrl,
+    organization: text("organization"),
+    project: text("project"),
+    keyFingerprint: fingerprint,
+  };
+}
+
+/** What differs between where the session was created and where the call goes now, one line each. */
+export function endpointDifferences(recorded: ApiEndpoint, current: ApiEndpoint): string[] {
+  const show = (value: string | null) => (value === null ? "none" : JSON.stringify(value));
+  return FIELDS.filter(([key]) => recorded[key] !== current[key]).map(
+    ([key, what]) => `${what}: ${show(recorded[key])} at create, ${show(current[key])} now`,
+  );
+}
