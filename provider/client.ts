@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import OpenAI from "openai";
 import { AnswerInterruptedError, AttemptTimedOutError, classifySendFailure } from "./errors";
@@ -28,6 +29,20 @@ const SILENT_LOGGER = { error: silent, warn: silent, info: silent, debug: silent
 /** The longest delay a Node.js timer can wait; a longer one fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * Told the HTTP status as soon as the headers of an answer arrive. For an error status the SDK
+ * reads the whole body before it returns anything, so without this an error answer whose body
+ * is slow would look like no answer at all (and a create like one that may have acted).
+ */
+const onHeaders = new AsyncLocalStorage<(status: number) => void>();
+
+/** fetch, reporting each answer's status to the request that is waiting for it. */
+const reportingFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  onHeaders.getStore()?.(response.status);
+  return response;
+};
+
 export function clientFor(settings: ResolvedSettings): OpenAI {
   const key = cacheKey(settings);
   let client = clients.get(key);
@@ -42,6 +57,7 @@ export function clientFor(settings: ResolvedSettings): OpenAI {
       // Retries are the provider's own (see retry.ts): a create must not be retried when the
       // server may already have acted, which the SDK's policy cannot tell apart.
       maxRetries: 0,
+      fetch: reportingFetch,
       logger: SILENT_LOGGER,
       logLevel: "off",
       // The SDK merges OPENAI_CUSTOM_HEADERS from the environment over its own headers, so that
@@ -77,11 +93,13 @@ export async function boundedRequest(
 ): Promise<{ status: number; text: string }> {
   const controller = new AbortController();
   let answerStarted = false;
+  /** The answer's status, from the moment its headers arrived. */
+  let status: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => {
-        reject(new AttemptTimedOutError(limitMs, answerStarted));
+        reject(new AttemptTimedOutError(limitMs, answerStarted || status !== undefined, status));
         controller.abort();
       },
       Math.min(limitMs, MAX_TIMER_MS),
@@ -91,10 +109,16 @@ export async function boundedRequest(
     let response: Response;
     try {
       // The SDK's timer is set past ours, so ours decides; it only guards against a lost one.
-      response = await start({
-        signal: controller.signal,
-        timeout: Math.ceil(Math.min(limitMs + 1000, MAX_TIMER_MS)),
-      }).asResponse();
+      response = await onHeaders.run(
+        (arrived) => {
+          status = arrived;
+        },
+        () =>
+          start({
+            signal: controller.signal,
+            timeout: Math.ceil(Math.min(limitMs + 1000, MAX_TIMER_MS)),
+          }).asResponse(),
+      );
     } catch (error) {
       throw classifySendFailure(error, baseURL);
     }

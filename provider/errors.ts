@@ -47,16 +47,22 @@ export class NotSentError extends Error {
   }
 }
 
-/** The attempt ran out of time; `answerStarted` tells whether the status line had arrived. */
+/**
+ * The attempt ran out of time; `answerStarted` tells whether the status line had arrived, and
+ * `status` is its HTTP status when known.
+ */
 export class AttemptTimedOutError extends Error {
   constructor(
     readonly limitMs: number,
     readonly answerStarted: boolean,
+    readonly status?: number,
   ) {
     super(
-      answerStarted
-        ? `the answer did not finish arriving within ${formatSeconds(limitMs)} (the API had started answering)`
-        : `no answer within ${formatSeconds(limitMs)}`,
+      status !== undefined
+        ? `the answer started (HTTP ${status}) and did not finish within ${formatSeconds(limitMs)}`
+        : answerStarted
+          ? `the answer did not finish arriving within ${formatSeconds(limitMs)} (the API had started answering)`
+          : `no answer within ${formatSeconds(limitMs)}`,
     );
     this.name = "AttemptTimedOutError";
   }
@@ -186,12 +192,16 @@ export function isRetryable(operation: Operation, error: unknown): boolean {
 
 /**
  * A create whose outcome is unknown: the request may have reached the API and created a session.
- * Only an answer that says otherwise (a 4xx) or a request that never left rules it out; a 5xx, a
- * lost connection, a timeout or an unreadable answer do not.
+ * Only an answer that says otherwise (a 4xx, even one whose body never finished arriving) or a
+ * request that never left rules it out; a 5xx, a lost connection, a timeout or an unreadable
+ * answer do not.
  */
 export function mayHaveCreated(error: unknown): boolean {
   if (error instanceof NotSentError) return false;
   if (error instanceof APIError && error.status !== undefined) return error.status >= 500;
+  // A 4xx status line says the API refused the request, whether or not its body then arrived.
+  if (error instanceof AttemptTimedOutError && error.status !== undefined)
+    return !(error.status >= 400 && error.status < 500);
   return true;
 }
 

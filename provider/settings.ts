@@ -1,3 +1,5 @@
+import { redact } from "./errors";
+
 /**
  * Where the provider finds its credentials and endpoint. Stack config (read in configure(), after
  * the provider is rebuilt from state, so nothing here is ever serialized) wins over the
@@ -113,6 +115,30 @@ function checkBaseUrl(source: string, value: string | undefined): void {
       `${source} must be an http or https URL such as https://api.openai.com/v1, got ${JSON.stringify(value)}`,
     );
   }
+  if (url.username !== "" || url.password !== "") {
+    // Credentials in the URL would be recorded in state and shown in every message naming the
+    // endpoint; the API takes the key from chatkit:apiKey or OPENAI_API_KEY.
+    throw new Error(
+      `${source} must not hold a user name or password (scheme://user:password@host): give the key in chatkit:apiKey or OPENAI_API_KEY, and the URL without credentials (the value is not shown here).`,
+    );
+  }
+}
+
+/**
+ * Every settings error is shown with anything shaped like a key, and the keys given, redacted: a
+ * key pasted into the wrong setting must not be printed by the message that refuses it.
+ */
+function redacted<T>(keys: ReadonlyArray<string | undefined>, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Error)
+      error.message = redact(
+        error.message,
+        keys.filter((key) => key !== undefined),
+      );
+    throw error;
+  }
 }
 
 const SETTING_NAMES = [
@@ -164,6 +190,10 @@ function checkMisspelledKeys(config: ConfigReader): void {
 }
 
 export function readStackSettings(config: ConfigReader): StackSettings {
+  return redacted([config.get("chatkit:apiKey")], () => readStackSettingsAsGiven(config));
+}
+
+function readStackSettingsAsGiven(config: ConfigReader): StackSettings {
   checkMisspelledKeys(config);
   const text = (key: string) => {
     const value = config.get(`chatkit:${key}`);
@@ -211,6 +241,10 @@ export class MissingApiKeyError extends Error {
 }
 
 export function resolveSettings(stack: StackSettings, env: NodeJS.ProcessEnv): ResolvedSettings {
+  return redacted([stack.apiKey, env.OPENAI_API_KEY], () => resolveSettingsAsGiven(stack, env));
+}
+
+function resolveSettingsAsGiven(stack: StackSettings, env: NodeJS.ProcessEnv): ResolvedSettings {
   const envText = (name: string) => (env[name] === "" ? undefined : env[name]);
   const apiKey = stack.apiKey ?? envText("OPENAI_API_KEY");
   if (!apiKey) throw new MissingApiKeyError();

@@ -79,7 +79,7 @@ describe("the provider against answers the emulator cannot make", function () {
       const error = await rejection((await lifecycle({ "chatkit:timeoutSeconds": "0.5" })).create(inputs));
       const took = Date.now() - started;
       assert.ok(took < 1500, `${took} ms`);
-      assert.match(error.message, /the answer did not finish arriving within 0\.5 s \(the API had started answering\)/);
+      assert.match(error.message, /the answer started \(HTTP 200\) and did not finish within 0\.5 s/);
       assert.match(error.message, /may have been created/);
       assert.equal(server.requests.length, 1);
     });
@@ -89,9 +89,26 @@ describe("the provider against answers the emulator cannot make", function () {
       const started = Date.now();
       await assert.rejects(
         (await lifecycle({ "chatkit:timeoutSeconds": "0.5" })).create(inputs),
-        /did not finish arriving/,
+        /the answer started \(HTTP 200\) and did not finish within 0\.5 s/,
       );
       assert.ok(Date.now() - started < 1500);
+    });
+
+    it("tells an error answer whose body trickles from no answer: a 4xx proves nothing was created", async () => {
+      script = [{ status: 400, body: errorJson("Invalid value for 'user'."), trickleMs: 100 }];
+      const error = await rejection((await lifecycle({ "chatkit:timeoutSeconds": "0.5" })).create(inputs));
+      assert.match(error.message, /the answer started \(HTTP 400\) and did not finish within 0\.5 s/);
+      assert.doesNotMatch(error.message, /no answer within|may have/);
+      assert.deepEqual(warnings, []);
+      assert.equal(server.requests.length, 1);
+    });
+
+    it("still warns of a possible session when a 5xx answer's body trickles", async () => {
+      script = [{ acts: true, status: 500, body: errorJson("The server had an error."), trickleMs: 100 }];
+      const error = await rejection((await lifecycle({ "chatkit:timeoutSeconds": "0.5" })).create(inputs));
+      assert.match(error.message, /the answer started \(HTTP 500\) and did not finish within 0\.5 s/);
+      assert.match(error.message, /may have been created/);
+      assert.equal(warnings.length, 1);
     });
 
     it("explains a connection reset in the middle of the answer", async () => {

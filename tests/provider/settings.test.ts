@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as fc from "fast-check";
 import { MissingApiKeyError, readStackSettings, resolveSettings, SETTING_DEFAULTS } from "../../provider/settings";
 
 const reader = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
@@ -284,6 +285,60 @@ describe("settings: what a user sets, at the edges", () => {
     );
     for (const url of ["http://127.0.0.1:8787/v1", "https://api.openai.com/v1"]) {
       assert.equal(readStackSettings(reader({ "chatkit:baseUrl": url })).baseUrl, url);
+    }
+  });
+});
+
+describe("settings: no error text shows a key or the credentials of a URL", () => {
+  const KEY = "sk-proj-ABCDEFGHIJKLMNOPQRSTUV";
+  const failure = (read: () => unknown) => {
+    try {
+      read();
+    } catch (error) {
+      return (error as Error).message;
+    }
+    assert.fail("expected the settings to be refused");
+  };
+
+  it("redacts a key pasted into chatkit:baseUrl, chatkit:timeoutSeconds or OPENAI_BASE_URL, still naming the setting", () => {
+    for (const [setting, read] of [
+      ["chatkit:baseUrl", () => readStackSettings(reader({ "chatkit:baseUrl": KEY }))],
+      ["chatkit:timeoutSeconds", () => readStackSettings(reader({ "chatkit:timeoutSeconds": KEY }))],
+      ["OPENAI_BASE_URL", () => resolveSettings({}, { OPENAI_API_KEY: "sk-other-0123456789", OPENAI_BASE_URL: KEY })],
+    ] as Array<[string, () => unknown]>) {
+      const message = failure(read);
+      assert.ok(message.includes(setting), message);
+      assert.ok(!message.includes("ABCDEFGHIJ"), message);
+    }
+  });
+
+  it("never shows the configured key, whatever its shape, in another setting's error (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{15,39}$/), (apiKey) => {
+        const stack = failure(() =>
+          readStackSettings(reader({ "chatkit:apiKey": apiKey, "chatkit:maxRetries": apiKey })),
+        );
+        assert.ok(!stack.includes(apiKey), stack);
+        const env = failure(() => resolveSettings({}, { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: apiKey }));
+        assert.ok(!env.includes(apiKey), env);
+      }),
+    );
+  });
+
+  it("refuses a base URL with a user name or password, naming the setting and the rule, not the credentials", () => {
+    const url = "http://proxyuser:proxy-token-SECRET-123456@127.0.0.1:18787/v1";
+    for (const [setting, read] of [
+      ["chatkit:baseUrl", () => readStackSettings(reader({ "chatkit:baseUrl": url }))],
+      ["OPENAI_BASE_URL", () => resolveSettings({}, { OPENAI_API_KEY: "sk-a-0123456789", OPENAI_BASE_URL: url })],
+      [
+        "chatkit:baseUrl",
+        () => readStackSettings(reader({ "chatkit:baseUrl": "https://only-user@api.example.com/v1" })),
+      ],
+    ] as Array<[string, () => unknown]>) {
+      const message = failure(read);
+      assert.ok(message.includes(setting), message);
+      assert.match(message, /must not hold a user name or password/);
+      assert.ok(!/proxyuser|proxy-token|only-user/.test(message), message);
     }
   });
 });
