@@ -43,7 +43,8 @@ node -e '
   const v = (name) => JSON.parse(require("fs").readFileSync(`node_modules/${name}/package.json`, "utf8")).version;
   console.log(`Node ${process.version}, @pulumi/pulumi ${v("@pulumi/pulumi")}, openai ${v("openai")}, zod ${v("zod")}, typescript ${v("typescript")}`);
 '
-npm run build --silent
+# npm install has built already, through the prepare script; build only if it did not.
+[ -f dist/provider/index.js ] || npm run build --silent
 # The suite's own mocha settings, with only these layers as specs.
 node -e '
   const config = require("./.mocharc.json");
