@@ -26,6 +26,14 @@ const silent = () => {};
  */
 const SILENT_LOGGER = { error: silent, warn: silent, info: silent, debug: silent };
 
+/**
+ * Not the SDK's: OPENAI_ADMIN_KEY would add a second credential to every request. The releases
+ * that read it (openai 6.36 on, and 7) take this option; earlier ones, back to the supported floor
+ * 6.2.0, neither read the variable nor know the option. Spread from a constant, so that it
+ * type-checks against both.
+ */
+const NO_ADMIN_KEY = { adminAPIKey: null };
+
 /** The longest delay a Node.js timer can wait; a longer one fires at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -48,9 +56,8 @@ export function clientFor(settings: ResolvedSettings): OpenAI {
   let client = clients.get(key);
   if (!client) {
     client = new OpenAI({
+      ...NO_ADMIN_KEY,
       apiKey: settings.apiKey,
-      // Not the SDK's: OPENAI_ADMIN_KEY would add a second credential to every request.
-      adminAPIKey: null,
       baseURL: settings.baseURL,
       organization: settings.organization ?? null,
       project: settings.project ?? null,
