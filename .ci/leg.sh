@@ -5,7 +5,7 @@
 # touch the Pulumi host, the SDK and the serialized provider, and the state fixtures.
 #
 #   bash .ci/leg.sh <node major> [package@version ...]
-#   bash .ci/leg.sh 22 @pulumi/pulumi@3.139.0 openai@7.0.0 zod@4.0.0
+#   bash .ci/leg.sh 22 @pulumi/pulumi@3.139.0 openai@7.0.0 zod@4.0.0 typescript@^5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 major="$1"
@@ -20,6 +20,9 @@ export PATH="$work/bin:$PATH"
 
 git ls-files -z | tar --null -c -T - | tar -x -C "$work/repo"
 cd "$work/repo"
+# A repository of its own, with the files as they are before the pins: the consumer test packs
+# from a clean clone of it (what git tracks), as a user would from the published ranges.
+git init -q && git add -A
 rm -f package-lock.json
 # Each pin replaces the range in whichever section declares the package.
 node -e '
