@@ -42,6 +42,9 @@ node -e '
   fs.writeFileSync("package.json", JSON.stringify(manifest, null, 2));
 ' "$@"
 npm install --no-audit --no-fund --loglevel=error
+# The pins stay in node_modules only: the consumer test packs this copy, and a user's tarball
+# declares the ranges, not one leg's versions.
+git checkout -q -- package.json
 node -e '
   const v = (name) => JSON.parse(require("fs").readFileSync(`node_modules/${name}/package.json`, "utf8")).version;
   console.log(`Node ${process.version}, @pulumi/pulumi ${v("@pulumi/pulumi")}, openai ${v("openai")}, zod ${v("zod")}, typescript ${v("typescript")}`);
