@@ -23,6 +23,7 @@ import {
   type SessionShape,
 } from "./normalize";
 import { AttemptsFailed, withRetries } from "./retry";
+import type { SessionInputs } from "./schema";
 import {
   type ConfigReader,
   type ResolvedSettings,
@@ -144,20 +145,25 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     const lifetime = checked.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
     const startedMs = this.now();
     let sentAtMs = startedMs;
-    const answer = await this.call("create", settings, async (limitMs) => {
-      sentAtMs = this.now();
-      const { text } = await boundedRequest(
-        (options) => client.beta.chatkit.sessions.create(body, options),
-        limitMs,
-        settings.baseURL,
-      );
-      const raw = parseJson(text);
-      const session = readSession(raw);
-      if (!session) throw new MalformedAnswerError("create", sessionIdIn(raw));
-      const unusable = unusableReason(session);
-      if (unusable) throw new UnusableSessionError(session.id, unusable, session.status === "active");
-      return session;
-    }).catch(async (error: unknown) => {
+    const answer = await this.call(
+      "create",
+      settings,
+      async (limitMs) => {
+        sentAtMs = this.now();
+        const { text } = await boundedRequest(
+          (options) => client.beta.chatkit.sessions.create(body, options),
+          limitMs,
+          settings.baseURL,
+        );
+        const raw = parseJson(text);
+        const session = readSession(raw);
+        if (!session) throw new MalformedAnswerError("create", sessionIdIn(raw));
+        const unusable = unusableReason(session);
+        if (unusable) throw new UnusableSessionError(session.id, unusable, session.status === "active");
+        return session;
+      },
+      sentText(checked),
+    ).catch(async (error: unknown) => {
       // A cancel of a session the create made gets what is left of the budget, so that the
       // whole operation still ends within it (plus the last half second the cancel may take).
       const left = settings.retryBudgetMs - (this.now() - startedMs);
@@ -376,6 +382,17 @@ export function isAlreadyGone(error: APIError, id: string): boolean {
   ).trim();
   const sentence = error.status === undefined ? undefined : goneSentences(id)[error.status];
   return sentence !== undefined && id !== "" && sentence.test(message);
+}
+
+/**
+ * The text values a create sends, which the API's error texts may repeat (a 404 quotes the
+ * workflow id). Pulumi does not tell a dynamic provider which inputs are secret, so none of them
+ * is repeated in an error: all are redacted.
+ */
+function sentText(inputs: SessionInputs): string[] {
+  const { user, workflow } = inputs;
+  const variables = Object.values(workflow.stateVariables ?? {}).filter((value) => typeof value === "string");
+  return [user, workflow.id, workflow.version ?? "", ...variables];
 }
 
 function sessionIdIn(raw: unknown): string | undefined {

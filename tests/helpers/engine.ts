@@ -72,6 +72,11 @@ export interface EngineOptions extends HostOptions {
   provider: string;
   /** Stack config, as `pulumi config` holds it. */
   config: Record<string, string>;
+  /**
+   * Keep one host for every command instead of one per command (faster, for tests where neither
+   * the process nor the passing of time matters); close() ends it.
+   */
+  keepHost?: boolean;
 }
 
 /** A value the program marks secret, as the language SDK sends it. */
@@ -226,7 +231,16 @@ export class Engine {
     return this.withHost((host) => host.read(id, {}));
   }
 
+  private kept: HostClient | undefined;
+
+  /** Ends the kept host, if any. */
+  async close(): Promise<void> {
+    await this.kept?.close();
+    this.kept = undefined;
+  }
+
   private async withHost<T>(command: (host: HostClient) => Promise<T>): Promise<T> {
+    if (this.options.keepHost && this.kept) return command(this.kept);
     const host = await startHost({
       ...this.options,
       env: {
@@ -236,6 +250,11 @@ export class Engine {
       },
     });
     this.hostsStarted++;
+    if (this.options.keepHost) {
+      this.kept = host;
+      await host.configure(this.options.config);
+      return command(host);
+    }
     try {
       await host.configure(this.options.config);
       return await command(host);

@@ -91,6 +91,17 @@ describe("SessionLifecycle against the emulator", () => {
       assert.match(error.message, /another organization or project/);
       assert.doesNotMatch(error.message, new RegExp(ctx.env.OPENAI_API_KEY as string));
     });
+    it("never repeats a value it sent in an error: Pulumi does not say which inputs are secret", async () => {
+      const given = {
+        user: "alice-secret-user",
+        workflow: { id: "secret-workflow-7f3a", stateVariables: { token: "tok-secret-value" } },
+      };
+      const error = await rejection(lifecycle().create(given));
+      assert.match(error.message, /HTTP 404/);
+      for (const value of [given.user, given.workflow.id, given.workflow.stateVariables.token]) {
+        assert.ok(!error.message.includes(value), `${value} in: ${error.message}`);
+      }
+    });
   });
 
   describe("diff", () => {
