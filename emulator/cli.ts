@@ -2,10 +2,12 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "./server";
 
-const usage = `Usage: chatkit-emulator [--port 8787] [--host 127.0.0.1] [--rate-limit N] [--api-key KEY ...] [--quiet]
+const usage = `Usage: chatkit-emulator [--port 8787] [--host 127.0.0.1] [--rate-limit N] [--api-key KEY ...] [--teach] [--quiet]
 
 Serves the ChatKit sessions API locally. Point the provider at it with
-  OPENAI_BASE_URL=<printed URL> OPENAI_API_KEY=sk-local-anything`;
+  OPENAI_BASE_URL=<printed URL> OPENAI_API_KEY=sk-local-anything
+and open its root in a browser to watch sessions and requests live. --teach adds buttons to that
+page that cancel or expire a session and queue faults.`;
 
 /** A command line that cannot work: reported with the usage text. */
 class UsageError extends Error {}
@@ -36,6 +38,7 @@ function parseArgsOf() {
       "rate-limit": { type: "string" },
       "api-key": { type: "string", multiple: true },
       quiet: { type: "boolean", default: false },
+      teach: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
     host: args.host,
     apiKeys: args["api-key"],
     rateLimitPerMinute: args.rateLimit,
+    teachingControls: args.teach,
     log: args.quiet ? undefined : (line) => console.log(line),
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") {
@@ -64,7 +68,11 @@ async function main(): Promise<void> {
     }
     throw error;
   });
+  // The first line is the base URL alone: scripts read it.
   console.log(emulator.url);
+  console.log(
+    `Live page: ${emulator.pageUrl} (sessions and requests as they happen${args.teach ? ", with teaching controls" : ""})`,
+  );
   const stop = () => {
     emulator.close().then(() => process.exit(0));
   };

@@ -15,6 +15,10 @@ export interface RecordedRequest {
   fault?: FaultKind;
   /** For an answer in the error envelope: its type and message. */
   error?: { type: string; message: string };
+  /** The assumptions (ids) that shaped the answer, from its x-emulator-assumption header. */
+  assumptions?: string[];
+  /** True once the connection was closed without an answer. */
+  dropped?: boolean;
 }
 
 /** Bodies longer than this are not kept: the log is for reading requests, not for holding uploads. */
@@ -41,7 +45,6 @@ export function loggedBody(bytes: number, parsed: unknown): unknown {
  */
 export class RequestLog {
   readonly entries: RecordedRequest[] = [];
-  private readonly listeners = new Set<(record: RecordedRequest) => void>();
 
   constructor(readonly limit: number) {}
 
@@ -50,13 +53,8 @@ export class RequestLog {
     if (this.entries.length > this.limit) this.entries.splice(0, this.entries.length - this.limit);
   }
 
-  /** Called once a request has been answered (or dropped), for live views. */
-  onAnswered(listener: (record: RecordedRequest) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  answered(record: RecordedRequest): void {
-    for (const listener of this.listeners) listener(record);
+  /** The latest `count`, newest first. */
+  latest(count: number): RecordedRequest[] {
+    return this.entries.slice(-count).reverse();
   }
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { ASSUMPTION_HEADER } from "./assumptions";
 import type { RecordedRequest } from "./requestLog";
 import type { ApiErrorBody } from "./validate";
 
@@ -36,6 +37,7 @@ export class Responder {
 
   /** Closes the connection without an answer (a dropped-connection fault). */
   drop(res: ServerResponse, record: RecordedRequest): void {
+    record.dropped = true;
     res.socket?.destroy();
     this.log?.(`${record.method} ${record.path} dropped ${record.requestId}`);
     this.answered(record);
@@ -50,6 +52,8 @@ export class Responder {
     headers: Record<string, string> = {},
   ): void {
     record.status = status;
+    const assumptions = headers[ASSUMPTION_HEADER];
+    if (assumptions) record.assumptions = assumptions.split(", ");
     res.writeHead(status, { "content-type": "application/json", "x-request-id": record.requestId, ...headers });
     res.end(text);
     this.log?.(`${record.method} ${record.path} ${status} ${record.requestId}`);

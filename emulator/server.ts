@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { fromOwnAddress, hostsFor } from "./address";
 import { API_ROUTES, type ApiContext, handleApi } from "./apiRoutes";
 import { assumed } from "./assumptions";
 import { discardThenClose, readBody } from "./body";
+import { Changes } from "./changes";
 import { Clock } from "./clock";
 import { CONTROL_ROUTES, handleControl } from "./controlRoutes";
 import { type Fault, FaultInjector, type RandomFaults } from "./faults";
+import { handlePage, PAGE_ROUTES, type PageContext } from "./pageRoutes";
 import { RateLimiter } from "./rateLimit";
 import { loggedBody, parseBody, type RecordedRequest, RequestLog } from "./requestLog";
 import { Responder } from "./respond";
@@ -26,7 +29,7 @@ export { ASSUMPTION_HEADER, ASSUMPTIONS } from "./assumptions";
 export type { Fault, FaultKind, RandomFaults } from "./faults";
 
 /** Every route the emulator serves: the API's and its own. FIDELITY.md has a row for each. */
-export const ROUTES = [...API_ROUTES, ...CONTROL_ROUTES].map(({ method, path }) => ({ method, path }));
+export const ROUTES = [...API_ROUTES, ...CONTROL_ROUTES, ...PAGE_ROUTES].map(({ method, path }) => ({ method, path }));
 export type { RecordedRequest } from "./requestLog";
 export type { StoredSession } from "./store";
 
@@ -47,6 +50,8 @@ export interface EmulatorOptions {
   requestLogLimit?: number;
   /** How long a cancelled or expired session is kept before it is forgotten, in seconds (default 600). */
   retainEndedSeconds?: number;
+  /** Lets the live page cancel and expire sessions (off by default; `--teach` on the command line). */
+  teachingControls?: boolean;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -54,6 +59,8 @@ export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export interface Emulator {
   /** Base URL including /v1, ready for OPENAI_BASE_URL. */
   readonly url: string;
+  /** The live page: sessions and requests as they happen. */
+  readonly pageUrl: string;
   readonly port: number;
   /** The latest requests to the API's routes, oldest first (at most requestLogLimit). */
   readonly requests: RecordedRequest[];
@@ -97,7 +104,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const counters: Counters = { created: 0, cancelled: 0, faults: faults.served, rateLimited: 0 };
   const store = new SessionStore(clock, counters);
   const log = new RequestLog(options.requestLogLimit ?? 1000);
-  const reply = new Responder(options.log, (record) => log.answered(record));
+  const changes = new Changes();
+  const reply = new Responder(options.log, () => changes.notify());
   const limiter = new RateLimiter(clock, options.rateLimitPerMinute);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const api: ApiContext = {
@@ -109,6 +117,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     apiKeys: options.apiKeys,
     workflows: options.workflows,
   };
+
+  const page: PageContext = {
+    store,
+    log,
+    clock,
+    changes,
+    reply,
+    teaching: options.teachingControls === true,
+  };
+  let ownHosts: string[] | undefined = [];
+  let port = 0;
 
   let prunedAt = 0;
   const prune = () => {
@@ -140,7 +159,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     const body = parseBody(read.text);
     const record = recordOf(req, clock.nowMs(), read.bytes, body);
-    if (record.path.startsWith("/_emulator/")) return handleControl({ store, faults, reply }, req, res, record, body);
+    const own = record.path === "/" || record.path.startsWith("/_emulator/");
+    if (own && !fromOwnAddress(req, ownHosts, port)) {
+      return reply.fail(res, record, 421, {
+        message: `The emulator's page and its own endpoints answer only on the address it listens on (${ownHosts?.[0] ?? `port ${port}`}).`,
+        type: "invalid_request_error",
+        param: null,
+        code: "misdirected_request",
+      });
+    }
+    if (handlePage(page, req, res, record)) return;
+    if (own) return handleControl({ store, faults, reply }, req, res, record, body);
     log.add(record);
     await handleApi(api, req, res, record, body);
   }
@@ -167,10 +196,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
+  const host = options.host ?? "127.0.0.1";
+  ownHosts = hostsFor(host, port);
+  const root = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   return {
-    url: `http://${options.host ?? "127.0.0.1"}:${port}/v1`,
+    url: `${root}/v1`,
+    pageUrl: `${root}/`,
     port,
     requests: log.entries,
     sessions: store.sessions,
@@ -178,6 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     advanceClock: (seconds) => {
       clock.advance(seconds);
       prune();
+      changes.notify();
     },
     nowSeconds: () => clock.nowSeconds(),
     inject: (fault) => faults.inject(fault),
@@ -187,6 +221,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     statusOf: (session) => store.statusOf(session),
     close: () =>
       new Promise<void>((resolve) => {
+        changes.stop();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

@@ -14,6 +14,8 @@ export interface StoredSession {
   workflowId: string;
   /** Seconds on the emulator's clock. */
   createdAt: number;
+  /** The lifetime it was created with (expires_after.seconds); absent for a session put in by a test. */
+  lifetimeSeconds?: number;
   expiresAt: number;
   cancelled: boolean;
   /** When it was cancelled, seconds on the emulator's clock. */
@@ -90,6 +92,7 @@ export class SessionStore {
       user: body.user,
       workflowId: body.workflow.id,
       createdAt: now,
+      lifetimeSeconds: seconds,
       expiresAt: now + seconds,
       cancelled: false,
       ownerDigest: digest(key),
@@ -135,6 +138,13 @@ export class SessionStore {
       }
     }
     return removed;
+  }
+
+  /** Ends an active session now, as if its time had run out (a teaching control). */
+  expireNow(session: StoredSession): void {
+    if (this.statusOf(session) !== "active") return;
+    session.expiresAt = Math.min(session.expiresAt, Math.floor(this.clock.nowSeconds()));
+    session.response.expires_at = session.expiresAt;
   }
 
   bySecret(secret: string): StoredSession | undefined {

@@ -43,6 +43,15 @@ describe("the emulator's fidelity table (emulator/FIDELITY.md)", () => {
         const target = route.path.replace("{session_id}", session.id);
         const body =
           route.path === "/_emulator/faults" && route.method === "POST" ? { kind: "latency", delayMs: 0 } : undefined;
+        if (route.path === "/_emulator/events") {
+          // A stream that never ends: its status and type are enough.
+          const controller = new AbortController();
+          const response = await fetch(url(target), { signal: controller.signal });
+          assert.equal(response.status, 200);
+          assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
+          controller.abort();
+          continue;
+        }
         const answer = await call(url(target), route.method, body);
         const missed = answer.status === 404 && /Invalid URL|Unknown emulator control/.test(answer.text);
         assert.ok(!missed, `${route.method} ${route.path} is not served: ${answer.text}`);

@@ -37,7 +37,7 @@ describe("npm run bench", function () {
     ]);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /\| check \+ diff per resource \(1,000 resources\) \|/);
-    assert.match(stdout, /\| bulk: 30 creates, concurrency 16, limit 600\/min \|/);
+    assert.match(stdout, /\| bulk: 30 creates, concurrency 16, limit 600\/min, chatkit:maxRetries 10 \|/);
     const pids = startedPids(stderr);
     assert.equal(pids.length, 2, "a shared emulator and one for the bulk run");
     assert.deepEqual(pids.filter(alive), []);

@@ -1,0 +1,182 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Changes } from "./changes";
+import type { Clock } from "./clock";
+import { PAGE_HTML } from "./pageHtml";
+import type { RecordedRequest, RequestLog } from "./requestLog";
+import type { Responder } from "./respond";
+import { matchRoute, type Route } from "./routes";
+import type { SessionStore, StoredSession } from "./store";
+
+/**
+ * The live page at the emulator's root and what it calls: a snapshot of sessions and requests,
+ * a stream of snapshots (server-sent events), and, only when the emulator was started with
+ * teaching controls, cancel and expire-now for a session. Nothing here ever carries a client
+ * secret, an API key, a header or a body: the snapshot is built field by field.
+ */
+
+export const PAGE_ROUTES = [
+  { method: "GET", path: "/" },
+  { method: "GET", path: "/_emulator/state" },
+  { method: "GET", path: "/_emulator/events" },
+  { method: "POST", path: "/_emulator/sessions/{session_id}/cancel" },
+  { method: "POST", path: "/_emulator/sessions/{session_id}/expire" },
+] as const satisfies readonly Route[];
+
+export interface PageContext {
+  store: SessionStore;
+  log: RequestLog;
+  clock: Clock;
+  changes: Changes;
+  reply: Responder;
+  /** Cancel, expire now and fault buttons: off unless asked for (`--teach`). */
+  teaching: boolean;
+}
+
+/** How many of the latest requests the page shows. */
+const PAGE_REQUESTS = 100;
+
+/** What the page shows of a session: fields read one by one, never the client secret. */
+function sessionView(store: SessionStore, session: StoredSession) {
+  // A test may put in a session whose stored answer holds only a few fields: read each with care.
+  const response = session.response as {
+    workflow?: { version?: string | null };
+    rate_limits?: { max_requests_per_1_minute?: number };
+    chatkit_configuration?: {
+      file_upload?: { enabled?: boolean; max_files?: number | null; max_file_size?: number | null };
+      history?: { enabled?: boolean; recent_threads?: number | null };
+    };
+  };
+  const upload = response.chatkit_configuration?.file_upload;
+  const history = response.chatkit_configuration?.history;
+  return {
+    id: session.id,
+    user: session.user,
+    workflowId: session.workflowId,
+    workflowVersion: response.workflow?.version ?? null,
+    status: store.statusOf(session),
+    createdAt: session.createdAt,
+    lifetimeSeconds: session.lifetimeSeconds ?? session.expiresAt - session.createdAt,
+    expiresAt: session.expiresAt,
+    cancelledAt: session.cancelledAt ?? null,
+    rateLimitPerMinute: response.rate_limits?.max_requests_per_1_minute ?? null,
+    fileUpload: {
+      enabled: upload?.enabled ?? false,
+      maxFiles: upload?.max_files ?? null,
+      maxFileSizeMb: upload?.max_file_size ?? null,
+    },
+    history: { enabled: history?.enabled ?? true, recentThreads: history?.recent_threads ?? null },
+  };
+}
+
+function requestView(record: RecordedRequest) {
+  return {
+    at: record.at,
+    method: record.method,
+    path: record.path,
+    status: record.status ?? null,
+    dropped: record.dropped === true,
+    requestId: record.requestId,
+    error: record.error ?? null,
+    fault: record.fault ?? null,
+    assumptions: record.assumptions ?? [],
+  };
+}
+
+/** Everything the page shows, newest first, with the emulator's clock so the page can count down. */
+export function snapshot(context: PageContext) {
+  const sessions = [...context.store.sessions.values()]
+    .reverse()
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((session) => sessionView(context.store, session));
+  return {
+    now: context.clock.nowSeconds(),
+    teaching: context.teaching,
+    sessions,
+    requests: context.log.latest(PAGE_REQUESTS).map(requestView),
+  };
+}
+
+export function handlePage(context: PageContext, req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
+  const { reply } = context;
+  const matched = matchRoute(PAGE_ROUTES, record.method, record.path);
+  if (!matched) return false;
+  const path = matched.route.path;
+  if (path === "/") {
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy":
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "x-content-type-options": "nosniff",
+    });
+    res.end(PAGE_HTML);
+    return true;
+  }
+  if (path === "/_emulator/state") {
+    reply.send(res, record, 200, snapshot(context), { "cache-control": "no-store" });
+    return true;
+  }
+  if (path === "/_emulator/events") {
+    stream(context, req, res);
+    return true;
+  }
+  return control(context, res, record, path, matched.params[0] ?? "");
+}
+
+/**
+ * Server-sent events rather than polling: the page learns of a change within a tenth of a
+ * second without asking every second, the browser's EventSource reconnects by itself when the
+ * emulator restarts (every reconnect starts with a full snapshot), and it needs no library.
+ */
+function stream(context: PageContext, req: IncomingMessage, res: ServerResponse) {
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-store",
+    connection: "keep-alive",
+    "x-content-type-options": "nosniff",
+  });
+  const push = () => res.write(`event: state\ndata: ${JSON.stringify(snapshot(context))}\n\n`);
+  res.write("retry: 1000\n\n");
+  push();
+  const unsubscribe = context.changes.subscribe(push);
+  const heartbeat = setInterval(() => res.write(": still here\n\n"), 15_000);
+  heartbeat.unref();
+  req.on("close", () => {
+    unsubscribe();
+    clearInterval(heartbeat);
+  });
+}
+
+function control(context: PageContext, res: ServerResponse, record: RecordedRequest, path: string, rawId: string) {
+  const { reply, store } = context;
+  if (!context.teaching) {
+    reply.fail(res, record, 403, {
+      message: "Teaching controls are off: start the emulator with --teach to cancel or expire sessions from the page.",
+      type: "invalid_request_error",
+      param: null,
+      code: "teaching_controls_off",
+    });
+    return true;
+  }
+  let id: string;
+  try {
+    id = decodeURIComponent(rawId);
+  } catch {
+    id = rawId;
+  }
+  const session = store.sessions.get(id);
+  if (!session) {
+    reply.fail(res, record, 404, {
+      message: `Chatkit Session with id '${id}' not found.`,
+      type: "invalid_request_error",
+      param: null,
+      code: null,
+    });
+    return true;
+  }
+  if (path.endsWith("/cancel")) store.cancel(session);
+  else store.expireNow(session);
+  context.changes.notify();
+  reply.send(res, record, 200, { id: session.id, status: store.statusOf(session) });
+  return true;
+}
