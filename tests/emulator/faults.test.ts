@@ -44,7 +44,7 @@ describe("the emulator's fault control over HTTP", () => {
       }),
       fc.record({
         kind: fc.constant("status"),
-        times: fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 1.1, max: 2, noNaN: true })),
+        times: fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 1.1, max: 1.9, noNaN: true })),
       }),
       fc.record({ kind: fc.constant("latency"), delayMs: fc.oneof(fc.integer({ max: -1 }), fc.string()) }),
       fc.record({ kind: fc.constant("drop"), on: fc.string().filter((on) => on !== "create" && on !== "cancel") }),
