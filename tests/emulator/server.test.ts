@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
+import { assertExpiresAfter, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { call, rootOf } from "./call";
 
 const HEADERS = {
@@ -33,6 +33,7 @@ describe("the ChatKit API emulator", () => {
 
   describe("create", () => {
     it("answers a minimal body with the documented defaults resolved", async () => {
+      const before = ctx.emulator.nowSeconds();
       const { status, json, headers } = await create({ user: "u", workflow: { id: "wf_1" } });
       assert.equal(status, 200);
       assert.match(headers.get("x-request-id") ?? "", /^req_/);
@@ -40,7 +41,7 @@ describe("the ChatKit API emulator", () => {
       assert.match(json.id, /^cksess_/);
       assert.equal(json.status, "active");
       assert.ok(json.client_secret.length > 20);
-      assert.equal(json.expires_at, Math.floor(ctx.emulator.nowSeconds()) + 600);
+      assertExpiresAfter(ctx.emulator, before, json.expires_at, 600);
       assert.deepEqual(json.workflow, { id: "wf_1", version: null, state_variables: null, tracing: { enabled: true } });
       assert.deepEqual(json.chatkit_configuration, {
         automatic_thread_titling: { enabled: true },
@@ -52,6 +53,7 @@ describe("the ChatKit API emulator", () => {
     });
 
     it("echoes every override", async () => {
+      const before = ctx.emulator.nowSeconds();
       const { json } = await create({
         user: "u",
         workflow: { id: "wf_1", version: "7", state_variables: { a: "x", b: 2, c: true }, tracing: { enabled: false } },
@@ -66,7 +68,7 @@ describe("the ChatKit API emulator", () => {
       assert.equal(json.workflow.version, "7");
       assert.deepEqual(json.workflow.state_variables, { a: "x", b: 2, c: true });
       assert.deepEqual(json.chatkit_configuration.file_upload, { enabled: true, max_file_size: 16, max_files: 2 });
-      assert.equal(json.expires_at, Math.floor(ctx.emulator.nowSeconds()) + 30);
+      assertExpiresAfter(ctx.emulator, before, json.expires_at, 30);
       assert.equal(json.max_requests_per_1_minute, 60);
     });
 

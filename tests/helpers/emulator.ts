@@ -14,3 +14,16 @@ export function useEmulator(options: EmulatorOptions = {}) {
   });
   return context;
 }
+
+/**
+ * Asserts that `expiresAt` is `lifetime` seconds after a whole second of the emulator's clock
+ * read between `before` and now: a create can cross a second boundary, so "now + lifetime"
+ * read after the call is off by one whenever it does.
+ */
+export function assertExpiresAfter(emulator: Emulator, before: number, expiresAt: number, lifetime: number): void {
+  const earliest = Math.floor(before) + lifetime;
+  const latest = Math.floor(emulator.nowSeconds()) + lifetime;
+  if (!(Number.isInteger(expiresAt) && expiresAt >= earliest && expiresAt <= latest)) {
+    throw new Error(`expires_at ${expiresAt} is not between ${earliest} and ${latest} (created + ${lifetime} s)`);
+  }
+}

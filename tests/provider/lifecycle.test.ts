@@ -4,7 +4,7 @@ import * as fc from "fast-check";
 import { APIError } from "openai";
 import { isAlreadyGone, type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/unknown";
-import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
+import { assertExpiresAfter, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/rejection";
 
 const inputs = { user: "user-1", workflow: { id: "wf_support" } };
@@ -41,6 +41,7 @@ describe("SessionLifecycle against the emulator", () => {
 
   describe("create", () => {
     it("creates a session and records what the API resolved, defaults included", async () => {
+      const before = ctx.emulator.nowSeconds();
       const { id, outs } = await lifecycle().create({
         ...inputs,
         workflow: { id: "wf_support", version: "3", stateVariables: { tier: "gold" } },
@@ -51,7 +52,7 @@ describe("SessionLifecycle against the emulator", () => {
       assert.match(id, /^cksess_/);
       assert.equal(outs.status, "active");
       assert.match(outs.clientSecret, /^ek_/);
-      assert.equal(outs.expiresAt, Math.floor(ctx.emulator.nowSeconds()) + 300);
+      assertExpiresAfter(ctx.emulator, before, outs.expiresAt, 300);
       assert.deepEqual(outs.workflow, {
         id: "wf_support",
         version: "3",
