@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ChatKitSessionProvider } from "../provider/chatkitSessionProvider";
+import type { ApiEndpoint } from "../provider/endpoint";
 import { markDerivedSecrets } from "./derivedSecrets";
 import { checkResourceOptions } from "./resourceOptions";
 
@@ -70,6 +71,10 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
   /** When the session expires, in unix seconds. */
   declare readonly expiresAt: pulumi.Output<number>;
   declare readonly status: pulumi.Output<"active" | "expired" | "cancelled">;
+  /** Seconds the API's clock was ahead of this machine's when the session was created. */
+  declare readonly apiClockOffset: pulumi.Output<number>;
+  /** Where the session lives; a 404 on cancel only proves it gone when it comes from here. */
+  declare readonly apiEndpoint: pulumi.Output<ApiEndpoint>;
 
   constructor(name: string, args: ChatKitSessionArgs, opts?: pulumi.CustomResourceOptions) {
     checkResourceOptions(name, opts);
@@ -84,6 +89,8 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
       clientSecret: undefined,
       expiresAt: undefined,
       status: undefined,
+      apiClockOffset: undefined,
+      apiEndpoint: undefined,
       // Every key the user passes, known or not: check refuses a misspelled or snake_case key
       // (expires_after) by name, where copying only the known keys would drop it silently and
       // create the session with defaults.

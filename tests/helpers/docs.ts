@@ -38,3 +38,15 @@ export function shellCommands(file: string): string[] {
     .map((line) => line.replace(/\s+#.*$/, "").trim())
     .filter((line) => line && !line.startsWith("#"));
 }
+
+/** The first cell of each row of the markdown tables under a `## ` heading, without backticks. */
+export function tableKeys(file: string, heading: string): string[] {
+  const keys: string[] = [];
+  let section = "";
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    if (line.startsWith("## ")) section = line.slice(3).trim();
+    const cell = /^\|\s*`([^`]+)`\s*\|/.exec(line);
+    if (section === heading && cell?.[1]) keys.push(cell[1]);
+  }
+  return keys;
+}

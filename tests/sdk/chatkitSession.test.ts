@@ -5,11 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 import { ChatKitSessionProvider, ChatKitSession as Exported } from "../../sdk/index";
+import { tableKeys } from "../helpers/docs";
+import { useEmulator } from "../helpers/emulator";
 import { runUnderMocks, serializedProvider, unwrap } from "../helpers/mocks";
 
+const REPO_ROOT = path.resolve(__dirname, "../../..");
 const CANARY_KEY = "sk-canary-must-never-be-serialized-0001";
 
 describe("ChatKitSession under pulumi.runtime.setMocks", () => {
+  const ctx = useEmulator();
   it("is exported with its provider, which constructs without arguments", () => {
     assert.equal(Exported, ChatKitSession);
     assert.equal(typeof new ChatKitSessionProvider().create, "function");
@@ -74,17 +78,22 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
     assert.deepEqual(registrations[0]?.additionalSecretOutputs, ["user", "clientSecret"]);
   });
 
-  it("seeds output-only keys, so a preview shows them as unknown", async () => {
+  it("declares every output the README lists, seeded so a preview shows it unknown, and the provider creates exactly those", async () => {
+    const documented = tableKeys(path.join(REPO_ROOT, "README.md"), "Outputs").filter((key) => key !== "id");
+    assert.ok(documented.length > 10, "the README's Outputs table is found");
     const { result: session } = await runUnderMocks(
       () => new ChatKitSession("preview", { user: "u", workflow: { id: "wf_1" } }),
       async (args) => ({ id: undefined, state: args.inputs }),
       true,
     );
-    for (const key of ["clientSecret", "expiresAt", "status", "chatkitConfiguration", "rateLimits"] as const) {
-      assert.ok(pulumi.Output.isInstance(session[key]), `${key} is an output`);
-      const known = await (session[key] as any).isKnown;
-      assert.equal(known, false, `${key} is unknown during preview`);
+    for (const key of documented) {
+      const output = (session as unknown as Record<string, unknown>)[key];
+      assert.ok(pulumi.Output.isInstance(output), `${key} is an output of ChatKitSession`);
+      const given = key === "user" || key === "workflow";
+      assert.equal(await (output as any).isKnown, given, `${key} is ${given ? "known" : "unknown"} during preview`);
     }
+    const { outs } = await new SessionLifecycle({ env: ctx.env }).create({ user: "u", workflow: { id: "wf_1" } });
+    assert.deepEqual(Object.keys(outs).sort(), [...documented].sort(), "the provider returns what the README lists");
   });
 
   it("exposes what the provider returned, with the client secret as a secret", async () => {
