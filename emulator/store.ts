@@ -127,17 +127,12 @@ export class SessionStore {
    * Forgets sessions that ended more than `retainSeconds` ago: past any use (their secret is dead
    * and a cancel would change nothing), they would otherwise be kept forever.
    */
-  prune(retainSeconds: number): number {
+  prune(retainSeconds: number): void {
     const before = this.clock.nowSeconds() - retainSeconds;
-    let removed = 0;
     for (const [id, session] of this.sessions) {
       const ended = this.endedAt(session);
-      if (ended !== undefined && ended < before) {
-        this.sessions.delete(id);
-        removed++;
-      }
+      if (ended !== undefined && ended < before) this.sessions.delete(id);
     }
-    return removed;
   }
 
   /** Ends an active session now, as if its time had run out (a teaching control). */
