@@ -1,0 +1,267 @@
+import * as assert from "node:assert/strict";
+import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
+import { call, HEADERS } from "./call";
+
+/**
+ * What the live page reads over HTTP: its state (sessions and requests, field by field, newest
+ * first), its event stream, its teaching controls and the headers that keep it to itself.
+ */
+describe("the live page's endpoints", () => {
+  const ctx = useEmulator({ teachingControls: true });
+  const state = async () => (await call(`${ctx.emulator.pageUrl}_emulator/state`, "GET")).json;
+  const sessions = () => `${ctx.emulator.url}/chatkit/sessions`;
+  const control = (id: string, action: string) =>
+    call(`${ctx.emulator.pageUrl}_emulator/sessions/${id}/${action}`, "POST");
+
+  it("shows each session's settings as its answer gave them, newest first, never its secret", async () => {
+    const plain = (await call(sessions(), "POST", { user: "plain", workflow: { id: "wf_1" } })).json;
+    ctx.emulator.advanceClock(2);
+    const tuned = (
+      await call(sessions(), "POST", {
+        user: "tuned",
+        workflow: { id: "wf_2", version: "3" },
+        expires_after: { anchor: "created_at", seconds: 90 },
+        rate_limits: { max_requests_per_1_minute: 7 },
+        chatkit_configuration: {
+          file_upload: { enabled: true, max_files: 4, max_file_size: 20 },
+          history: { enabled: false, recent_threads: 5 },
+        },
+      })
+    ).json;
+    const answer = await call(`${ctx.emulator.pageUrl}_emulator/state`, "GET");
+    assert.equal(answer.headers.get("cache-control"), "no-store");
+    const shown = answer.json.sessions;
+    assert.deepEqual(
+      shown.slice(0, 2).map((s: { id: string }) => s.id),
+      [tuned.id, plain.id],
+    );
+    const [first, second] = shown;
+    assert.deepEqual(first, {
+      id: tuned.id,
+      user: "tuned",
+      workflowId: "wf_2",
+      workflowVersion: "3",
+      status: "active",
+      createdAt: tuned.expires_at - 90,
+      lifetimeSeconds: 90,
+      expiresAt: tuned.expires_at,
+      cancelledAt: null,
+      rateLimitPerMinute: 7,
+      fileUpload: { enabled: true, maxFiles: 4, maxFileSizeMb: 20 },
+      history: { enabled: false, recentThreads: 5 },
+    });
+    assert.deepEqual(second, {
+      id: plain.id,
+      user: "plain",
+      workflowId: "wf_1",
+      workflowVersion: null,
+      status: "active",
+      createdAt: plain.expires_at - 600,
+      lifetimeSeconds: 600,
+      expiresAt: plain.expires_at,
+      cancelledAt: null,
+      rateLimitPerMinute: 10,
+      fileUpload: { enabled: false, maxFiles: 10, maxFileSizeMb: 512 },
+      history: { enabled: true, recentThreads: null },
+    });
+    assert.ok(!answer.text.includes(plain.client_secret) && !answer.text.includes(tuned.client_secret));
+    assert.ok(!answer.text.includes(TEST_API_KEY));
+    assert.equal(answer.json.teaching, true);
+    assert.ok(Math.abs(answer.json.now - ctx.emulator.nowSeconds()) < 60, "the emulator's clock, moved");
+    assert.ok(answer.json.now >= tuned.expires_at - 90);
+  });
+
+  it("shows sessions made in the same second newest first", async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++)
+      made.push((await call(sessions(), "POST", { user: `s${i}`, workflow: { id: "wf_1" } })).json.id);
+    const shown = (await state()).sessions.map((s: { id: string; createdAt: number }) => s);
+    const ours = shown.filter((s: { id: string }) => made.includes(s.id));
+    // The three may straddle a second: newest first by creation, and in order of making within a second.
+    for (let i = 1; i < ours.length; i++) assert.ok(ours[i - 1].createdAt >= ours[i].createdAt);
+    const sameSecond = ours.every((s: { createdAt: number }) => s.createdAt === ours[0].createdAt);
+    if (sameSecond)
+      assert.deepEqual(
+        ours.map((s: { id: string }) => s.id),
+        [...made].reverse(),
+      );
+  });
+
+  it("shows a session put in by a test, whatever its stored answer holds", async () => {
+    const now = Math.floor(ctx.emulator.nowSeconds());
+    ctx.emulator.sessions.set("cksess_bare", {
+      id: "cksess_bare",
+      user: "bare",
+      workflowId: "wf_bare",
+      createdAt: now,
+      expiresAt: now + 30,
+      cancelled: false,
+      ownerDigest: "",
+      response: {},
+    });
+    const shown = (await state()).sessions.find((s: { id: string }) => s.id === "cksess_bare");
+    assert.deepEqual(shown, {
+      id: "cksess_bare",
+      user: "bare",
+      workflowId: "wf_bare",
+      workflowVersion: null,
+      status: "active",
+      createdAt: now,
+      lifetimeSeconds: 30,
+      expiresAt: now + 30,
+      cancelledAt: null,
+      rateLimitPerMinute: null,
+      fileUpload: { enabled: false, maxFiles: null, maxFileSizeMb: null },
+      history: { enabled: true, recentThreads: null },
+    });
+    ctx.emulator.sessions.delete("cksess_bare");
+  });
+
+  it("shows the latest hundred requests, newest first, with status, error, fault and assumptions", async () => {
+    for (let i = 0; i < 101; i++) await call(`${ctx.emulator.url}/chatkit/threads`, "GET", undefined, HEADERS);
+    ctx.emulator.inject({ kind: "status", status: 503 });
+    const failed = await call(sessions(), "POST", { user: "u", workflow: { id: "wf_1" } });
+    ctx.emulator.inject({ kind: "drop" });
+    await assert.rejects(call(sessions(), "POST", { user: "u", workflow: { id: "wf_1" } }));
+    const dropped = ctx.emulator.requests.at(-1);
+    const { requests } = await state();
+    assert.equal(requests.length, 100);
+    assert.deepEqual(requests[0], {
+      at: dropped?.at,
+      method: "POST",
+      path: "/v1/chatkit/sessions",
+      status: null,
+      dropped: true,
+      requestId: dropped?.requestId,
+      error: null,
+      fault: "drop",
+      assumptions: [],
+    });
+    assert.deepEqual(requests[1], {
+      at: ctx.emulator.requests.at(-2)?.at,
+      method: "POST",
+      path: "/v1/chatkit/sessions",
+      status: 503,
+      dropped: false,
+      requestId: failed.headers.get("x-request-id"),
+      error: { type: "server_error", message: "Injected fault: HTTP 503." },
+      fault: "status",
+      assumptions: [],
+    });
+    assert.deepEqual(requests[2].assumptions, ["threads-not-emulated"]);
+    assert.equal(requests[2].status, 200);
+  });
+
+  it("cancels and expires a session from its teaching controls, answering its id and new status", async () => {
+    const a = (await call(sessions(), "POST", { user: "a", workflow: { id: "wf_1" } })).json;
+    const b = (await call(sessions(), "POST", { user: "b", workflow: { id: "wf_1" } })).json;
+    const cancelled = await control(a.id, "cancel");
+    assert.equal(cancelled.status, 200);
+    assert.deepEqual(cancelled.json, { id: a.id, status: "cancelled" });
+    const expired = await control(b.id, "expire");
+    assert.deepEqual(expired.json, { id: b.id, status: "expired" });
+    const shown = (await state()).sessions;
+    const shownA = shown.find((s: { id: string }) => s.id === a.id);
+    const shownB = shown.find((s: { id: string }) => s.id === b.id);
+    assert.equal(shownA.status, "cancelled");
+    assert.equal(typeof shownA.cancelledAt, "number");
+    assert.ok(shownA.cancelledAt <= ctx.emulator.nowSeconds());
+    assert.equal(shownB.status, "expired");
+    assert.ok(shownB.expiresAt <= ctx.emulator.nowSeconds());
+    assert.equal(shownB.cancelledAt, null);
+    // The API sees the same: the secret is dead.
+    const threads = await call(`${ctx.emulator.url}/chatkit/threads`, "GET", undefined, {
+      authorization: `Bearer ${b.client_secret}`,
+    });
+    assert.equal(threads.status, 401);
+    // Expiring an ended session changes nothing.
+    assert.deepEqual((await control(a.id, "expire")).json, { id: a.id, status: "cancelled" });
+  });
+
+  it("answers a teaching control for an unknown or malformed id with the API's not-found 404", async () => {
+    for (const id of ["cksess_none", "%E0%A4%A"]) {
+      const answer = await control(id, "cancel");
+      assert.equal(answer.status, 404);
+      assert.deepEqual(answer.json.error, {
+        message: `Chatkit Session with id '${id}' not found.`,
+        type: "invalid_request_error",
+        param: null,
+        code: null,
+      });
+    }
+  });
+
+  it("serves the page with headers that keep it to itself", async () => {
+    const page = await call(ctx.emulator.pageUrl, "GET");
+    assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.equal(page.headers.get("cache-control"), "no-store");
+    assert.equal(page.headers.get("x-content-type-options"), "nosniff");
+    assert.equal(
+      page.headers.get("content-security-policy"),
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    assert.match(page.text, /^<!doctype html>/i);
+  });
+
+  it("streams a snapshot at once, then another after each change", async function () {
+    this.timeout(20_000);
+    const controller = new AbortController();
+    const response = await fetch(`${ctx.emulator.pageUrl}_emulator/events`, { signal: controller.signal });
+    try {
+      assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
+      assert.equal(response.headers.get("cache-control"), "no-store");
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      const events = () => [...text.matchAll(/event: state\ndata: (.*)\n\n/g)].map((m) => JSON.parse(m[1] as string));
+      const until = async (done: () => boolean) => {
+        while (!done()) {
+          const { value, done: ended } = await reader.read();
+          if (ended) throw new Error(`the stream ended: ${text}`);
+          text += decoder.decode(value, { stream: true });
+        }
+      };
+      await until(() => events().length >= 1);
+      assert.ok(text.startsWith("retry: 1000\n\n"), text.slice(0, 40));
+      assert.equal(events()[0].teaching, true);
+      const made = (await call(sessions(), "POST", { user: "streamed", workflow: { id: "wf_1" } })).json;
+      await until(() => events().some((event) => event.sessions.some((s: { id: string }) => s.id === made.id)));
+      const seen = events().length;
+      await control(made.id, "cancel");
+      await until(
+        () =>
+          events().length > seen &&
+          events()
+            .at(-1)
+            .sessions.find((s: { id: string }) => s.id === made.id)?.status === "cancelled",
+      );
+      ctx.emulator.advanceClock(1);
+      const moved = events().length;
+      await until(() => events().length > moved);
+    } finally {
+      controller.abort();
+    }
+  });
+});
+
+describe("the live page's teaching controls, when off", () => {
+  const ctx = useEmulator({});
+
+  it("refuses them with 403 teaching_controls_off and changes nothing", async () => {
+    const made = (await call(`${ctx.emulator.url}/chatkit/sessions`, "POST", { user: "u", workflow: { id: "wf_1" } }))
+      .json;
+    for (const action of ["cancel", "expire"]) {
+      const answer = await call(`${ctx.emulator.pageUrl}_emulator/sessions/${made.id}/${action}`, "POST");
+      assert.equal(answer.status, 403);
+      assert.deepEqual(answer.json.error, {
+        message:
+          "Teaching controls are off: start the emulator with --teach to cancel or expire sessions from the page.",
+        type: "invalid_request_error",
+        param: null,
+        code: "teaching_controls_off",
+      });
+    }
+    assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(made.id)!), "active");
+  });
+});
