@@ -170,7 +170,10 @@ describe("the provider against answers the emulator cannot make", function () {
       assert.ok(took <= 3000, `${took} ms against a 2 s budget`);
       assert.ok(took >= 1900, `${took} ms: the second attempt had the rest of the budget`);
       assert.equal(server.requests.length, 2);
-      assert.match(error.message, /no answer within 1\.\d+ s/);
+      // Cut to what was left: the 2 s budget less the 0.4 s wait and the first attempt, which takes
+      // longer on a busy machine; not the 5 s timeout.
+      const within = Number(/no answer within (\d+(?:\.\d+)?) s/.exec(error.message)?.[1]);
+      assert.ok(within > 0 && within <= 1.6, error.message);
     });
 
     it("says nothing was sent to a port that fetch refuses, instead of a possible session", async () => {
