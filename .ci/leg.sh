@@ -8,12 +8,13 @@
 #   bash .ci/leg.sh 22 @pulumi/pulumi@3.139.0 openai@7.0.0 zod@4.0.0 typescript@^5
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/retry.sh
 major="$1"
 shift
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-npm install --prefix "$work/runtime" --no-audit --no-fund --no-save --loglevel=error "node@$major"
+retry npm install --prefix "$work/runtime" --no-audit --no-fund --no-save --loglevel=error "node@$major"
 mkdir -p "$work/bin" "$work/repo"
 ln -s "$work/runtime/node_modules/node/bin/node" "$work/bin/node"
 export PATH="$work/bin:$PATH"
@@ -41,7 +42,7 @@ node -e '
   }
   fs.writeFileSync("package.json", JSON.stringify(manifest, null, 2));
 ' "$@"
-npm install --no-audit --no-fund --loglevel=error
+retry npm install --no-audit --no-fund --loglevel=error
 # The pins stay in node_modules only: the consumer test packs this copy, and a user's tarball
 # declares the ranges, not one leg's versions.
 git checkout -q -- package.json

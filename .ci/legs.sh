@@ -5,6 +5,7 @@
 # when it ends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source .ci/retry.sh
 
 # The floors of the dependency ranges. TypeScript 5 is pinned with them because
 # @pulumi/pulumi before 3.248 declares a peer range of typescript below 6.
@@ -31,7 +32,7 @@ direct_versions() {
 }
 fresh="$(mktemp -d)"
 git ls-files -z | tar --null -c -T - | tar -x -C "$fresh"
-(cd "$fresh" && rm package-lock.json && npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error)
+(cd "$fresh" && rm package-lock.json && retry npm install --package-lock-only --ignore-scripts --no-audit --no-fund --loglevel=error)
 locked="$(direct_versions "$PWD/package-lock.json")"
 newest="$(direct_versions "$fresh/package-lock.json")"
 rm -rf "$fresh"
