@@ -4,7 +4,7 @@ import * as fc from "fast-check";
 import type { StoredSession } from "../../emulator/server";
 import { digest } from "../../emulator/store";
 import { ChatKitSession } from "../../sdk/chatkitSession";
-import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
+import { assertExpiresAfter, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { type HostClient, startHost } from "../helpers/host";
 import { runUnderMocks, serializedProvider } from "../helpers/mocks";
 import { leafShapes, loadStateFixtures, type StateFixture } from "./stateFixtures";
@@ -139,14 +139,16 @@ describe("state written by earlier versions, run by this version through the rea
         });
 
         it("a new session from the same inputs has every recorded output key, type and value", async () => {
+          const before = ctx.emulator.nowSeconds();
           const created = await host.create(news());
           const missing = leafShapes(fixture.outputs).filter((leaf) => !leafShapes(created.properties).includes(leaf));
           assert.deepEqual(missing, [], "output keys (with types) of the recorded state that a new session lacks");
           for (const [key, value] of Object.entries(comparable(fixture.outputs))) {
             assert.deepEqual(created.properties[key], value, `output ${key}`);
           }
-          // Both created at the recorded moment: the same expiry, in unix seconds, give or take the run.
-          assert.ok(Math.abs(created.properties.expiresAt - fixture.outputs.expiresAt) <= 30);
+          // The API's clock was put at the recorded moment: the expiry is the recorded lifetime after
+          // the create, on that clock, whatever real time the tests before took.
+          assertExpiresAfter(ctx.emulator, before, created.properties.expiresAt, fixture.outputs.expiresAfter.seconds);
           await host.delete(created.id, created.properties);
         });
 
