@@ -26,13 +26,34 @@ const exported = (baseUrl: string) =>
     },
   });
 
+/**
+ * A port that is free now, below Linux's ephemeral range (32768 on): the system hands out ports in
+ * that range to any process that asks for one, so a port taken from it could be taken again
+ * between this check and the script's own listen. Below it, only an explicit listen takes it.
+ */
 async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const server = net.createServer();
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => resolve(true));
+    });
+    if (listening) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
 }
+
+/**
+ * Preloaded (NODE_OPTIONS) into a script and the processes it starts: this machine is offline,
+ * every fetch fails at once, as it does without a network, whatever network the tests run on.
+ */
+const OFFLINE = `globalThis.fetch = async (url) => {
+  throw new TypeError("fetch failed: getaddrinfo ENOTFOUND " + new URL(String(url)).hostname + " (offline in this test)");
+};
+`;
 
 /**
  * A recording stand-in for the Pulumi CLI: it logs each call (arguments and the environment npm
@@ -81,6 +102,7 @@ describe("npm start and npm run destroy", function () {
     bin = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-standin-"));
     log = path.join(bin, "calls.jsonl");
     fs.writeFileSync(path.join(bin, "pulumi"), STAND_IN, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, "offline.js"), OFFLINE);
   });
   after(() => {
     fs.rmSync(bin, { recursive: true, force: true });
@@ -92,7 +114,13 @@ describe("npm start and npm run destroy", function () {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-nohome-"));
     const failure = await run(process.execPath, [START], {
       cwd: REPO_ROOT,
-      env: { PATH: pathWithout(), HOME: home, PULUMI_HOME: home, PULUMI_VERSION: "0.0.0-none" },
+      env: {
+        PATH: pathWithout(),
+        HOME: home,
+        PULUMI_HOME: home,
+        PULUMI_VERSION: "0.0.0-none",
+        NODE_OPTIONS: `--require ${path.join(bin, "offline.js")}`,
+      },
     }).then(
       () => assert.fail("npm start succeeded without a CLI"),
       (error: { code: number; stderr: string }) => error,
@@ -103,7 +131,7 @@ describe("npm start and npm run destroy", function () {
     assert.match(failure.stderr, /^npm start: The Pulumi CLI is missing: no `pulumi` program could be run/);
     assert.match(
       failure.stderr,
-      /only a launcher that downloads the CLI binary from get\.pulumi\.com on first use, and that download failed/,
+      /only a launcher that downloads the CLI binary from get\.pulumi\.com on first use, and that download failed \(fetch failed: getaddrinfo ENOTFOUND get\.pulumi\.com \(offline in this test\)/,
     );
     assert.match(failure.stderr, /curl -fsSL https:\/\/get\.pulumi\.com \| sh/);
     assert.match(failure.stderr, /brew install pulumi\/tap\/pulumi/);
