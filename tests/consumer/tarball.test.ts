@@ -28,6 +28,27 @@ pulumi.runtime.setMocks({
 });
 `;
 
+/**
+ * `npm install` in `cwd`. The registry may be reached over the network: an install that fails is
+ * tried twice more after a pause, so that one dropped connection does not fail the suite (a real
+ * failure fails all three times, with npm's own message).
+ */
+function npmInstall(cwd: string, args: string[] = []): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...args], {
+        cwd,
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      console.error(`      npm install failed (attempt ${attempt} of 3); trying again in 5 s`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5_000);
+    }
+  }
+}
+
 /** The files a clean clone has: what git tracks, and new files git does not ignore. */
 function cleanClone(into: string): void {
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
@@ -78,13 +99,8 @@ describe("the packed tarball in a fresh Pulumi project", function () {
       .map((block) => block.code.trim())
       .find((command) => command.startsWith("npm install --save-dev "));
     assert.ok(toolsCommand, "the README says which TypeScript tools to install");
-    const install = (args: string[]) =>
-      execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...args], {
-        cwd: project,
-        stdio: ["ignore", "ignore", "inherit"],
-      });
-    install([path.join(scratch, packed!.filename)]);
-    install(toolsCommand.split(/\s+/).slice(2));
+    npmInstall(project, [path.join(scratch, packed!.filename)]);
+    npmInstall(project, toolsCommand.split(/\s+/).slice(2));
     fs.writeFileSync(path.join(project, "program.js"), PROGRAM);
     provider = JSON.parse(execFileSync(process.execPath, ["program.js"], { cwd: project }).toString()).provider;
   });
@@ -175,10 +191,7 @@ describe("the packed tarball in a fresh Pulumi project", function () {
       "pulumi-chatkit"
     ];
     fs.copyFileSync(path.join(scratch, tarball), path.join(copy, dependency.replace(/^file:/, "")));
-    execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
-      cwd: copy,
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    npmInstall(copy);
     // The workflow runs only inside the project's folder, on what npm installed there.
     const workflow = fs.readFileSync(path.join(example, "ci", "github-actions.yml"), "utf8");
     assert.doesNotMatch(workflow, /\.\.\/|examples\/|npm run build/);
