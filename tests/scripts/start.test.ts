@@ -5,6 +5,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../helpers/ports";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 const START = path.join(REPO_ROOT, "dist", "scripts", "start.js");
@@ -25,26 +26,6 @@ const exported = (baseUrl: string) =>
       ],
     },
   });
-
-/**
- * A port that is free now, below Linux's ephemeral range (32768 on): the system hands out ports in
- * that range to any process that asks for one, so a port taken from it could be taken again
- * between this check and the script's own listen. Below it, only an explicit listen takes it.
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const server = net.createServer();
-    const listening = await new Promise<boolean>((resolve) => {
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => resolve(true));
-    });
-    if (listening) {
-      await new Promise((resolve) => server.close(resolve));
-      return port;
-    }
-  }
-}
 
 /**
  * Preloaded (NODE_OPTIONS) into a script and the processes it starts: this machine is offline,
