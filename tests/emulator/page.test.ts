@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { TEST_API_KEY } from "../helpers/emulator";
+import { freePort } from "../helpers/ports";
 import { call } from "./call";
 
 /**
@@ -51,7 +52,9 @@ describe("the emulator's live page, in a browser", function () {
       this.skip();
     }
     const playwright: Playwright = require("playwright-core");
-    emulator = await startEmulator({ teachingControls: true });
+    // A port below the ephemeral range: the restart test listens on it again, and no other
+    // process can be handed it in between.
+    emulator = await startEmulator({ teachingControls: true, port: await freePort() });
     profile = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-page-profile-"));
     context = await playwright.chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
