@@ -1,12 +1,9 @@
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
 import { type Emulator, startEmulator } from "../../emulator/server";
-import { TEST_API_KEY } from "../helpers/emulator";
-import { Engine, reveal } from "../helpers/engine";
+import { Engine, engineOptions, reveal } from "../helpers/engine";
 import { serializedProvider } from "../helpers/mocks";
 import { secretWorks } from "../helpers/secret";
 
-const REPO_ROOT = path.resolve(__dirname, "../../..");
 const SKEWS = [30, 120, 900, -30, -120, -900];
 const program = [
   {
@@ -22,12 +19,7 @@ const describeSkew = (skew: number) =>
 /** One whole run with this machine's clock `skew` seconds off; each command in a new host process. */
 async function run(skew: number, provider: string): Promise<void> {
   const emulator: Emulator = await startEmulator();
-  const engine = new Engine({
-    cwd: REPO_ROOT,
-    env: { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" },
-    provider,
-    config: { "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": emulator.url },
-  });
+  const engine = new Engine(engineOptions(emulator.url, provider));
   engine.machineClockShiftMs = skew * 1000;
   const secretOf = () => reveal(engine.state.get("session")?.outputs).clientSecret as string;
   const calls = () => emulator.requests.length;

@@ -1,12 +1,8 @@
 import * as assert from "node:assert/strict";
-import * as path from "node:path";
-import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
-import { type Declared, Engine, type EngineOptions, reveal } from "../helpers/engine";
-import { serializedProvider } from "../helpers/mocks";
+import { useEmulator } from "../helpers/emulator";
+import { type Declared, type Engine, reveal, useEngines } from "../helpers/engine";
 import { rejection } from "../helpers/rejection";
 import { secretWorks } from "../helpers/secret";
-
-const REPO_ROOT = path.resolve(__dirname, "../../..");
 
 const session = (inputs: Record<string, unknown>, options: Declared["options"]): Declared => ({
   name: "session",
@@ -18,31 +14,13 @@ const session = (inputs: Record<string, unknown>, options: Declared["options"]):
 describe("resource options on a session, run the way the engine runs them", function () {
   this.timeout(120_000);
   const ctx = useEmulator();
-  let options: EngineOptions;
-  const engines: Engine[] = [];
-  const engine = (keepHost: boolean) => {
-    const made = new Engine({ ...options, keepHost });
-    engines.push(made);
-    return made;
-  };
+  const engine = useEngines(ctx);
   const idOf = (run: Engine) => run.state.get("session")?.id as string;
   const statusOf = (id: string) => ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!);
   const ops = (steps: { op: string }[]) => steps.map((step) => step.op);
 
-  before(async () => {
-    options = {
-      cwd: REPO_ROOT,
-      env: { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" },
-      provider: await serializedProvider(),
-      config: { "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": ctx.emulator.url },
-    };
-  });
-  after(async () => {
-    for (const made of engines) await made.close();
-  });
-
   it("protect: every up after the renewal window fails, and destroy too (why the class refuses it)", async () => {
-    const run = engine(false);
+    const run = engine();
     const program = [session({}, { protect: true })];
     await run.up(program);
     run.pass(350, ctx.emulator);
@@ -55,7 +33,7 @@ describe("resource options on a session, run the way the engine runs them", func
   });
 
   it("retainOnDelete: destroy and renewal leave the old sessions live until they expire", async () => {
-    const run = engine(true);
+    const run = engine({ keepHost: true });
     const program = [session({}, { retainOnDelete: true })];
     await run.up(program);
     const first = { id: idOf(run), secret: reveal(run.state.get("session")?.outputs).clientSecret };
@@ -71,7 +49,7 @@ describe("resource options on a session, run the way the engine runs them", func
   });
 
   it("deleteBeforeReplace: the old session is cancelled before the new one is created", async () => {
-    const run = engine(true);
+    const run = engine({ keepHost: true });
     await run.up([session({}, { deleteBeforeReplace: true })]);
     const old = idOf(run);
     const from = ctx.emulator.requests.length;
@@ -85,7 +63,7 @@ describe("resource options on a session, run the way the engine runs them", func
   });
 
   it("ignoreChanges freezes an input but cannot stop renewal", async () => {
-    const run = engine(false);
+    const run = engine();
     await run.up([session({}, { ignoreChanges: ["user"] })]);
     assert.deepEqual(ops(await run.up([session({ user: "ignored" }, { ignoreChanges: ["user"] })])), ["same"]);
     run.pass(350, ctx.emulator);
@@ -95,7 +73,7 @@ describe("resource options on a session, run the way the engine runs them", func
   });
 
   it("replaceOnChanges has no effect: the host reports which keys replace, never which changed", async () => {
-    const run = engine(true);
+    const run = engine({ keepHost: true });
     const program = (renewBefore: number) => [session({ renewBefore }, { replaceOnChanges: ["renewBefore", "*"] })];
     await run.up(program(300));
     assert.deepEqual(ops(await run.up(program(200))), ["update"]);
@@ -103,7 +81,7 @@ describe("resource options on a session, run the way the engine runs them", func
   });
 
   it("replacementTrigger: a new value replaces the session and cancels the old one", async () => {
-    const run = engine(true);
+    const run = engine({ keepHost: true });
     await run.up([session({}, { replacementTrigger: "a" })]);
     const old = idOf(run);
     assert.deepEqual(ops(await run.up([session({}, { replacementTrigger: "a" })])), ["same"]);

@@ -6,12 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { UNKNOWN } from "../../provider/unknown";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
-import { type Declared, Engine, type EngineOptions, reveal, secret, secretPaths } from "../helpers/engine";
-import { runUnderMocks, serializedProvider } from "../helpers/mocks";
+import { type Declared, type Engine, reveal, secret, secretPaths, useEngines } from "../helpers/engine";
+import { runUnderMocks } from "../helpers/mocks";
 import { rejection } from "../helpers/rejection";
 import { secretWorks } from "../helpers/secret";
-
-const REPO_ROOT = path.resolve(__dirname, "../../..");
 
 const session = (inputs: Record<string, unknown> = {}, options: Declared["options"] = {}): Declared => ({
   name: "session",
@@ -22,29 +20,11 @@ const session = (inputs: Record<string, unknown> = {}, options: Declared["option
 describe("whole runs through the real host, with the engine's step rules", function () {
   this.timeout(120_000);
   const ctx = useEmulator();
-  let options: EngineOptions;
-  const engines: Engine[] = [];
-  const engine = (extra: Partial<EngineOptions> = {}) => {
-    const made = new Engine({ ...options, ...extra });
-    engines.push(made);
-    return made;
-  };
+  const engine = useEngines(ctx);
   const secretOf = (run: Engine) => reveal(run.state.get("session")?.outputs).clientSecret as string;
   const idOf = (run: Engine) => run.state.get("session")?.id as string;
   const statusOf = (id: string) => ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!);
   const ops = (steps: { op: string }[]) => steps.map((step) => step.op);
-
-  before(async () => {
-    options = {
-      cwd: REPO_ROOT,
-      env: { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" },
-      provider: await serializedProvider(),
-      config: { "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": ctx.emulator.url },
-    };
-  });
-  after(async () => {
-    for (const made of engines) await made.close();
-  });
 
   it("preview, up, up again with no API call, refresh with no change, destroy that cancels", async () => {
     const run = engine({ keepHost: true });

@@ -1,7 +1,11 @@
+import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import type { Emulator } from "../../emulator/server";
 import { UNKNOWN } from "../../provider/unknown";
+import { TEST_API_KEY } from "./emulator";
 import { type DiffResponse, type HostClient, type HostOptions, startHost } from "./host";
+import { serializedProvider } from "./mocks";
 import { CLOCK_SHIFT_VARIABLE } from "./shiftClock";
 
 /**
@@ -400,4 +404,40 @@ export class Engine {
     if (failures.length > 0) throw new EngineError(failures.join("\n"));
     return steps;
   }
+}
+
+const REPO_ROOT = path.resolve(__dirname, "../../..");
+
+/**
+ * What every command of a test run needs: this repository as the project, the resource's
+ * serialized provider, and stack config that points it at the emulator with the test key. The
+ * hosts' environment has no key or endpoint, so both can only come from stack config.
+ */
+export function engineOptions(apiUrl: string, provider: string): EngineOptions {
+  return {
+    cwd: REPO_ROOT,
+    env: { OPENAI_API_KEY: "", OPENAI_BASE_URL: "" },
+    provider,
+    config: { "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": apiUrl },
+  };
+}
+
+/**
+ * For one suite (before and after hooks), after useEmulator: makes engines against the suite's
+ * emulator, each with engineOptions plus its own, and ends every kept host after the suite.
+ */
+export function useEngines(ctx: { emulator: Emulator }): (extra?: Partial<EngineOptions>) => Engine {
+  let options: EngineOptions;
+  const made: Engine[] = [];
+  before(async () => {
+    options = engineOptions(ctx.emulator.url, await serializedProvider());
+  });
+  after(async () => {
+    for (const engine of made) await engine.close();
+  });
+  return (extra = {}) => {
+    const engine = new Engine({ ...options, ...extra });
+    made.push(engine);
+    return engine;
+  };
 }
