@@ -215,12 +215,51 @@ function coverSecret(text: string, secret: string, covered: boolean[]): void {
   const mark = (from: number, length: number) => covered.fill(true, from, from + length);
   for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) mark(at, secret.length);
   const body = secret.replace(SECRET_PREFIX, "");
-  if (body.length < FRAGMENT_LENGTH) return;
-  const fragments = new Set<string>();
-  for (let i = 0; i + FRAGMENT_LENGTH <= body.length; i++) fragments.add(body.slice(i, i + FRAGMENT_LENGTH));
-  for (let i = 0; i + FRAGMENT_LENGTH <= text.length; i++) {
-    if (fragments.has(text.slice(i, i + FRAGMENT_LENGTH))) mark(i, FRAGMENT_LENGTH);
+  for (const at of runsFoundIn(text, body)) mark(at, FRAGMENT_LENGTH);
+}
+
+/** Multiplier of the rolling hash below; any odd number spreads the characters well enough. */
+const HASH_BASE = 257;
+/** HASH_BASE to the power FRAGMENT_LENGTH - 1, in the same 32-bit arithmetic as the hash. */
+const HASH_HIGHEST = Array.from({ length: FRAGMENT_LENGTH - 1 }).reduce<number>(
+  (power) => Math.imul(power, HASH_BASE),
+  1,
+);
+
+/**
+ * Where `text` holds a run of FRAGMENT_LENGTH characters that also occurs in `secret`. One pass
+ * over each with a rolling hash, so the cost grows with the secret's length and nothing more: a
+ * string state variable may be 10 MiB, and listing its every run took a minute and a gigabyte.
+ */
+function runsFoundIn(text: string, secret: string): number[] {
+  if (text.length < FRAGMENT_LENGTH || secret.length < FRAGMENT_LENGTH) return [];
+  const hashAt = (source: string, from: number) => {
+    let hash = 0;
+    for (let i = from; i < from + FRAGMENT_LENGTH; i++) hash = (Math.imul(hash, HASH_BASE) + source.charCodeAt(i)) | 0;
+    return hash;
+  };
+  const textRuns = new Map<number, number[]>();
+  for (let at = 0; at + FRAGMENT_LENGTH <= text.length; at++) {
+    const hash = hashAt(text, at);
+    textRuns.set(hash, [...(textRuns.get(hash) ?? []), at]);
   }
+  const found: number[] = [];
+  let hash = hashAt(secret, 0);
+  for (let from = 0; textRuns.size > 0; from++) {
+    const starts = textRuns.get(hash);
+    if (starts) {
+      const run = secret.slice(from, from + FRAGMENT_LENGTH);
+      const matching = starts.filter((at) => text.startsWith(run, at));
+      found.push(...matching);
+      const left = starts.filter((at) => !matching.includes(at));
+      if (left.length > 0) textRuns.set(hash, left);
+      else textRuns.delete(hash);
+    }
+    if (from + FRAGMENT_LENGTH >= secret.length) break;
+    const leaving = Math.imul(secret.charCodeAt(from), HASH_HIGHEST);
+    hash = (Math.imul((hash - leaving) | 0, HASH_BASE) + secret.charCodeAt(from + FRAGMENT_LENGTH)) | 0;
+  }
+  return found;
 }
 
 /** Removes anything that looks like an API key or a client secret from text we pass on. */

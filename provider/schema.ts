@@ -175,15 +175,28 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join("");
 }
 
+/**
+ * What a refused value is, without showing it: it may be a secret given in the wrong place (the
+ * provider sees secret inputs unwrapped, and the CLI prints check failures as they are).
+ */
 function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : `the number ${value}`;
-  if (typeof value === "string") {
-    return value.length > 40 ? `a string of ${codePoints(value)} characters` : `the string ${JSON.stringify(value)}`;
-  }
+  if (typeof value === "number") return "a number";
+  if (typeof value === "string") return `a string of ${codePoints(value)} characters`;
   if (typeof value === "object") return "an object";
   return typeof value === "undefined" ? "nothing" : `a ${typeof value}`;
+}
+
+/**
+ * Where a number is expected, a number or a number in quotes is shown: it is what the user has to
+ * fix, and no secret is a count or a number of seconds. Anything else is only described.
+ */
+function describeNumber(value: unknown): string {
+  if (typeof value === "number") return Number.isNaN(value) ? "NaN" : `the number ${value}`;
+  if (typeof value === "string" && /^\s*-?\d{1,12}(\.\d{1,6})?\s*$/.test(value))
+    return `the string ${JSON.stringify(value)}`;
+  return describeValue(value);
 }
 
 function levenshtein(a: string, b: string): number {
@@ -239,10 +252,10 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
   switch (issue.code) {
     case "invalid_type":
       if (value === undefined) return `${where} is required`;
-      if (issue.expected === "int") return `${where} must be a whole number, got ${describeValue(value)}`;
+      if (issue.expected === "int") return `${where} must be a whole number, got ${describeNumber(value)}`;
       if (issue.expected === "number") {
         const rule = typeof value === "number" ? "a finite number" : "a number";
-        return `${where} must be ${rule}, got ${describeValue(value)}`;
+        return `${where} must be ${rule}, got ${describeNumber(value)}`;
       }
       if (where === "expiresAfter" && typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)) {
         return `${where} must be a number of seconds, got the string ${JSON.stringify(value)}: write it without quotes (expiresAfter: ${value.trim()} is shorthand for { anchor: "created_at", seconds: ${value.trim()} }), or as { seconds: ${value.trim()} }`;
@@ -252,12 +265,12 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
       return `${where} must be ${issue.expected === "object" ? "an object" : `a ${issue.expected}`}, got ${describeValue(value)}`;
     case "too_small":
       if (issue.origin === "string") return `${where} must not be empty`;
-      return `${where} must be at least ${issue.minimum}, got ${describeValue(value)}`;
+      return `${where} must be at least ${issue.minimum}, got ${describeNumber(value)}`;
     case "too_big":
       if (where.endsWith("expiresAfter.seconds")) {
-        return `${where} must be at most ${issue.maximum} (a session never lives longer than 10 minutes), got ${describeValue(value)}`;
+        return `${where} must be at most ${issue.maximum} (a session never lives longer than 10 minutes), got ${describeNumber(value)}`;
       }
-      return `${where} must be at most ${issue.maximum}, got ${describeValue(value)}`;
+      return `${where} must be at most ${issue.maximum}, got ${describeNumber(value)}`;
     case "invalid_value":
       return `${where} must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(value)}`;
     default:

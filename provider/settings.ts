@@ -58,7 +58,9 @@ function numberSetting(
   const kind = rule.integer ? "whole number" : "number";
   const range = `${rule.minIncluded ? "from" : "above"} ${rule.min} to ${rule.max}`;
   if (
-    text.trim() === "" ||
+    // Plain decimals only: Number() also reads "0x10" as 16, "0b11" as 3 and "1e3" as 1000, forms
+    // nobody types for a number of seconds on purpose.
+    !/^\d+(\.\d+)?$/.test(text.trim()) ||
     !Number.isFinite(value) ||
     (rule.integer && !Number.isInteger(value)) ||
     value < rule.min ||
@@ -113,6 +115,13 @@ function checkBaseUrl(source: string, value: string | undefined): void {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new Error(
       `${source} must be an http or https URL such as https://api.openai.com/v1, got ${JSON.stringify(value)}`,
+    );
+  }
+  if (url.search !== "" || url.hash !== "" || /[?#]/.test(value)) {
+    // The SDK appends each route to the base URL as text, so a query or fragment would swallow the
+    // route; and a credential some proxies take in the query would be recorded in state.
+    throw new Error(
+      `${source} must not hold a query (?…) or fragment (#…): the client appends each route, such as /chatkit/sessions, to it (the value is not shown here).`,
     );
   }
   if (url.username !== "" || url.password !== "") {

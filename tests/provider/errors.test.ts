@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { inspect } from "node:util";
+import * as fc from "fast-check";
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import {
   AnswerInterruptedError,
@@ -172,5 +173,36 @@ describe("errors", () => {
     assert.equal(redact("key proj-canary-5f0e8c1d2b3a49786 given", [key]), "key proj-[redacted] given");
     assert.equal(redact("tail 5f0e8c1d2b3a49786.", [key]), "tail [redacted].");
     assert.equal(redact("masked pro********9786 and proj-********9786", []), "masked [redacted] and [redacted]");
+  });
+
+  it("never shows a run of 10 characters of a known secret, wherever it sits in the text", () => {
+    const alphanumeric = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    fc.assert(
+      fc.property(
+        fc.string({ unit: alphanumeric, minLength: 10, maxLength: 80 }),
+        fc.string({ maxLength: 40 }),
+        fc.string({ maxLength: 40 }),
+        fc.nat(),
+        fc.nat(),
+        (secret, before, after, start, extra) => {
+          const from = start % (secret.length - 9);
+          const run = secret.slice(from, from + 10 + (extra % (secret.length - 9 - from)));
+          const shown = redact(`${before}${run}${after}`, [secret]);
+          for (let at = 0; at + 10 <= secret.length; at++) {
+            assert.ok(!shown.includes(secret.slice(at, at + 10)), `${JSON.stringify(shown)} shows part of the secret`);
+          }
+        },
+      ),
+    );
+  });
+
+  it("redacts against a 10 MiB secret (a string state variable at its limit) in one pass", () => {
+    // Listing every run of the secret took about a minute and a gigabyte at this size; one pass
+    // takes a fraction of a second. The bound is 50 times that, so only the old way can miss it.
+    const secret = "x".repeat(5 * 1024 * 1024) + "0123456789abcdefghij".repeat(256 * 1024);
+    const started = performance.now();
+    const shown = redact('404: no workflow; echoed "0123456789abcdefghij" and "xxxxxxxxxx"', [secret]);
+    assert.ok(performance.now() - started < 5000, "well within any retry budget");
+    assert.equal(shown, '404: no workflow; echoed "[redacted]" and "[redacted]"');
   });
 });

@@ -14,7 +14,7 @@ const manyVariables = (count: number) => Object.fromEntries(Array.from({ length:
 const CATALOGUE: [string, unknown, string, RegExp][] = [
   ["no user", { workflow: { id: "wf_1" } }, "user", /is required/],
   ["an empty user", { ...valid, user: "" }, "user", /must not be empty/],
-  ["a numeric user", { ...valid, user: 42 }, "user", /must be a string, got the number 42/],
+  ["a numeric user", { ...valid, user: 42 }, "user", /^user must be a string, got a number$/],
   ["a user object", { ...valid, user: { name: "x" } }, "user", /must be a string, got an object/],
   ["no workflow", { user: "u" }, "workflow", /is required/],
   ["a workflow string", { ...valid, workflow: "wf_1" }, "workflow", /must be an object/],
@@ -392,5 +392,61 @@ describe("check: what passes", () => {
   it("formats paths as users write them", () => {
     assert.equal(formatPath(["workflow", "stateVariables", "tier"]), "workflow.stateVariables.tier");
     assert.equal(formatPath(["workflow", "stateVariables", "a key"]), 'workflow.stateVariables["a key"]');
+  });
+});
+
+describe("check: failures never show a value that may be a secret", () => {
+  // The provider sees secret inputs unwrapped and the CLI prints check failures as they are, so a
+  // secret given in the wrong place must be described, never quoted.
+  const places: Array<(value: unknown) => Record<string, unknown>> = [
+    (value) => ({ user: value, workflow: { id: "wf_1" } }),
+    (value) => ({ user: "u", workflow: { id: value } }),
+    (value) => ({ user: "u", workflow: { id: "wf_1", version: value } }),
+    (value) => ({ user: "u", workflow: { id: "wf_1", stateVariables: { token: [value] } } }),
+    (value) => ({ user: "u", workflow: { id: "wf_1", tracing: value } }),
+    (value) => ({ user: "u", workflow: { id: "wf_1" }, expiresAfter: value }),
+    (value) => ({ user: "u", workflow: { id: "wf_1" }, expiresAfter: { seconds: value } }),
+    (value) => ({ user: "u", workflow: { id: "wf_1" }, expiresAfter: { anchor: value, seconds: 60 } }),
+    (value) => ({ user: "u", workflow: { id: "wf_1" }, renewBefore: value }),
+    (value) => ({ user: "u", workflow: { id: "wf_1" }, triggers: { rotation: value } }),
+    (value) => ({ user: "u", workflow: { id: "wf_1" }, triggers: value }),
+    (value) => ({ user: "u", workflow: { id: "wf_1" }, rateLimits: { maxRequestsPer1Minute: value } }),
+    (value) => ({ user: "u", workflow: { id: "wf_1" }, chatkitConfiguration: { history: { recentThreads: value } } }),
+  ];
+
+  it("describes a refused string or number by its kind, wherever it is given", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ minLength: 6 }).filter((text) => !/^\s*-?\d+(\.\d+)?\s*$/.test(text)),
+          fc.integer({ min: 100_000 }).map((n) => ({ number: n })),
+        ),
+        fc.nat(places.length - 1),
+        (secret, place) => {
+          const value = typeof secret === "string" ? secret : secret.number;
+          const shown = typeof secret === "string" ? secret : String(secret.number);
+          const inputs = places[place]?.(value) ?? {};
+          for (const failure of validateInputs(inputs).failures) {
+            // A number where a number belongs may be quoted: it is what the user has to fix.
+            if (typeof value === "number" && /at (most|least)|whole number|less than/.test(failure.reason)) continue;
+            assert.ok(!failure.reason.includes(shown), `${failure.property}: ${failure.reason}`);
+          }
+        },
+      ),
+    );
+  });
+
+  it("still shows what the user must fix where a number belongs: a number in quotes, a number out of range", () => {
+    const reasons = (inputs: Record<string, unknown>) => validateInputs(inputs).failures.map((f) => f.reason);
+    assert.deepEqual(reasons({ user: "u", workflow: { id: "wf_1" }, renewBefore: "120" }), [
+      'renewBefore must be a number, got the string "120"',
+    ]);
+    assert.deepEqual(reasons({ user: "u", workflow: { id: "wf_1" }, renewBefore: "sk-proj-abcdefghijklmnop1234" }), [
+      "renewBefore must be a number, got a string of 28 characters",
+    ]);
+    assert.deepEqual(reasons({ user: "u", workflow: { id: "wf_1" }, triggers: { rotation: 98765432101234 } }), [
+      "triggers.rotation must be a string, got a number",
+    ]);
+    assert.match(reasons({ user: "u", workflow: { id: "wf_1" }, expiresAfter: 900 })[0] ?? "", /got the number 900$/);
   });
 });

@@ -77,6 +77,13 @@ describe("settings", () => {
       ["maxRetries", "1e9", /chatkit:maxRetries/],
       ["retryBudgetSeconds", "86400", /chatkit:retryBudgetSeconds must be a number above 0 to 3600/],
       ["retryBudgetSeconds", "30s", /got "30s"/],
+      // Number() reads these as 16, 3, 1000 and a nanosecond; nobody means them as seconds.
+      ["timeoutSeconds", "0x10", /chatkit:timeoutSeconds must be a number above 0 to 3600/],
+      ["maxRetries", "0b11", /chatkit:maxRetries must be a whole number from 0 to 100/],
+      ["retryBudgetSeconds", "1e3", /chatkit:retryBudgetSeconds/],
+      ["timeoutSeconds", "1e-9", /chatkit:timeoutSeconds/],
+      ["timeoutSeconds", "  ", /chatkit:timeoutSeconds/],
+      ["maxRetries", "+2", /chatkit:maxRetries/],
     ];
     for (const [key, value, message] of refused) {
       assert.throws(() => readStackSettings(reader({ [`chatkit:${key}`]: value })), message, `${key}=${value}`);
@@ -340,5 +347,26 @@ describe("settings: no error text shows a key or the credentials of a URL", () =
       assert.match(message, /must not hold a user name or password/);
       assert.ok(!/proxyuser|proxy-token|only-user/.test(message), message);
     }
+  });
+
+  it("refuses a base URL with a query or fragment, which would swallow every route, without showing it", () => {
+    for (const url of [
+      "https://proxy.example/v1?api-key=sk-proj-secret-0123456789",
+      "http://127.0.0.1:8787/v1#top",
+      "http://h/v1?",
+    ]) {
+      for (const read of [
+        () => readStackSettings(reader({ "chatkit:baseUrl": url })),
+        () => resolveSettings({}, { OPENAI_API_KEY: "sk-a-0123456789", OPENAI_BASE_URL: url }),
+      ]) {
+        const message = failure(read);
+        assert.match(message, /(chatkit:baseUrl|OPENAI_BASE_URL) must not hold a query \(\?…\) or fragment \(#…\)/);
+        assert.ok(!message.includes("secret") && !message.includes("#top"), message);
+      }
+    }
+    assert.equal(
+      readStackSettings(reader({ "chatkit:baseUrl": "http://127.0.0.1:8787/v1" })).baseUrl,
+      "http://127.0.0.1:8787/v1",
+    );
   });
 });
