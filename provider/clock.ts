@@ -13,8 +13,12 @@
 /** An offset this large is worth a warning: the machine's clock should be corrected. */
 export const LARGE_OFFSET_SECONDS = 10;
 
-/** Offsets beyond a day are not a clock that is off but a state that is wrong: they are ignored. */
-const SANE_OFFSET_SECONDS = 24 * 3600;
+/**
+ * Any offset a clock can have is trusted, days and years included: a machine without a
+ * battery-backed clock can boot in 1970, and judging its sessions by its own clock instead would
+ * serve dead secrets as live. Only an offset past a century is not a clock but a damaged state.
+ */
+const SANE_OFFSET_SECONDS = 100 * 365.25 * 24 * 3600;
 
 export class ApiClock {
   /** Seconds the API's clock is ahead of this machine's (negative: behind), from this process's last create. */
@@ -66,6 +70,19 @@ export function saneOffset(value: unknown): number | undefined {
 function describeSeconds(seconds: number): string {
   const whole = Math.round(seconds);
   if (whole < 120) return `${whole} s`;
-  const minutes = Math.floor(whole / 60);
-  return whole % 60 === 0 ? `${minutes} min` : `${minutes} min ${whole % 60} s`;
+  if (whole < 7200) {
+    const minutes = Math.floor(whole / 60);
+    return whole % 60 === 0 ? `${minutes} min` : `${minutes} min ${whole % 60} s`;
+  }
+  const days = Math.floor(whole / 86400);
+  const parts: Array<[number, string]> = [
+    [days, days === 1 ? "day" : "days"],
+    [Math.floor(whole / 3600) % 24, "h"],
+    [Math.floor(whole / 60) % 60, "min"],
+    [whole % 60, "s"],
+  ];
+  return parts
+    .filter(([count]) => count > 0)
+    .map(([count, unit]) => `${count} ${unit}`)
+    .join(" ");
 }

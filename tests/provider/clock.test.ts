@@ -7,10 +7,20 @@ import { secretWorks } from "../helpers/secret";
 const inputs = { user: "clock-user", workflow: { id: "wf_clock" }, expiresAfter: 120, renewBefore: 12 };
 /** The stated tolerance: the API gives whole seconds. */
 const TOLERANCE_SECONDS = 1;
-const SKEWS = [30, 120, 900, -30, -120, -900];
+const DAY = 86_400;
+/** Minutes are common (sleep, WSL2, CI containers); days and decades happen on machines without a real-time clock. */
+const SKEWS = [30, 120, 900, -30, -120, -900, 2 * DAY, -2 * DAY, -50 * 365 * DAY];
 
 const describeSkew = (skew: number) =>
-  `${Math.abs(skew) >= 120 ? `${Math.abs(skew) / 60} min` : `${Math.abs(skew)} s`} ${skew > 0 ? "ahead" : "behind"}`;
+  `${Math.abs(skew) >= DAY ? `${Math.abs(skew) / DAY} days` : Math.abs(skew) >= 120 ? `${Math.abs(skew) / 60} min` : `${Math.abs(skew)} s`} ${skew > 0 ? "ahead" : "behind"}`;
+
+/** The seconds a warning's "N days N h N min N s" says. */
+const secondsSaid = (text: string) =>
+  [...text.matchAll(/(\d+) (days?|h|min|s)\b/g)].reduce(
+    (sum, [, count, unit]) =>
+      sum + Number(count) * ({ day: DAY, days: DAY, h: 3600, min: 60, s: 1 } as Record<string, number>)[unit ?? "s"]!,
+    0,
+  );
 
 describe("decisions by the API's clock, with this machine's clock off", () => {
   const ctx = useEmulator();
@@ -42,12 +52,12 @@ describe("decisions by the API's clock, with this machine's clock off", () => {
         const { id, outs } = await lifecycle().create(inputs);
         assert.ok(Math.abs(outs.apiClockOffset + skew) <= TOLERANCE_SECONDS, `offset ${outs.apiClockOffset}`);
         assert.equal(warnings.length, 1);
-        const said = /clock is (?:(\d+) min ?)?(?:(\d+) s)? (ahead of|behind) the ChatKit API's/.exec(
+        const said = /clock is ((?:\d+ (?:days?|h|min|s) ?)+) (ahead of|behind) the ChatKit API's/.exec(
           warnings[0] ?? "",
         );
         assert.ok(said, warnings[0]);
-        assert.equal(said[3], skew > 0 ? "ahead of" : "behind");
-        assert.ok(Math.abs(Number(said[1] ?? 0) * 60 + Number(said[2] ?? 0) - Math.abs(skew)) <= TOLERANCE_SECONDS);
+        assert.equal(said[2], skew > 0 ? "ahead of" : "behind");
+        assert.ok(Math.abs(secondsSaid(said[1] ?? "") - Math.abs(skew)) <= TOLERANCE_SECONDS, warnings[0]);
         assert.equal((await lifecycle().diff(id, outs, inputs)).changes, false);
         assert.equal((await lifecycle().read(id, outs)).props.status, "active");
       });
@@ -158,13 +168,24 @@ describe("the API's clock, learned from a create answer (exact figures)", () => 
     assert.deepEqual(said(120), ["2 min", "behind"]);
     assert.deepEqual(said(-3600), ["60 min", "ahead of"]);
     assert.deepEqual(said(181), ["3 min 1 s", "behind"]);
+    assert.deepEqual(said(7200), ["2 h", "behind"]);
+    assert.deepEqual(said(-(2 * DAY - 1)), ["1 day 23 h 59 min 59 s", "ahead of"]);
+    assert.deepEqual(said(-(3 * DAY + 3600 + 5)), ["3 days 1 h 5 s", "ahead of"]);
   });
 
-  it("trusts a recorded offset only when it is a finite number of at most a day either way", () => {
-    assert.equal(saneOffset(86_400), 86_400);
-    assert.equal(saneOffset(-86_400), -86_400);
-    assert.equal(saneOffset(0), 0);
-    for (const untrusted of [86_400.5, -86_401, Number.NaN, Number.POSITIVE_INFINITY, "5", null, undefined]) {
+  it("trusts any recorded offset a clock can have, days and decades included, and nothing past a century", () => {
+    for (const offset of [0, DAY, -DAY, 2 * DAY, -50 * 365 * DAY, 99 * 365 * DAY]) {
+      assert.equal(saneOffset(offset), offset);
+    }
+    for (const untrusted of [
+      101 * 365 * DAY,
+      -101 * 365 * DAY,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      "5",
+      null,
+      undefined,
+    ]) {
       assert.equal(saneOffset(untrusted), undefined, String(untrusted));
     }
   });
