@@ -14,7 +14,7 @@ function load(): Lifecycle {
   } catch (error) {
     if ((error as { code?: string })?.code !== "MODULE_NOT_FOUND") throw error;
     throw new Error(
-      `The npm package pulumi-chatkit, which manages this stack's ChatKit sessions, cannot be loaded (${(error as Error).message.split("\n")[0]}). Install it again in this project (npm install pulumi-chatkit) and rerun: uninstall it only after pulumi destroy.`,
+      `The npm package pulumi-chatkit, which manages this stack's ChatKit sessions, cannot be loaded (${(error as Error).message.split("\n")[0]}). Install it again in this project, from the tarball or git URL it came from, and rerun: uninstall it only after pulumi destroy.`,
     );
   }
 }

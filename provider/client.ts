@@ -44,9 +44,13 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 const onHeaders = new AsyncLocalStorage<(status: number) => void>();
 
-/** fetch, reporting each answer's status to the request that is waiting for it. */
+/**
+ * fetch, reporting each answer's status to the request that is waiting for it. Redirects are not
+ * followed: the API never redirects, and following one would send the request, state variables
+ * and project header included, to an address nobody configured. The 3xx comes back as the answer.
+ */
 const reportingFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init);
+  const response = await fetch(input, { ...init, redirect: "manual" });
   onHeaders.getStore()?.(response.status);
   return response;
 };

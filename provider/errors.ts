@@ -291,6 +291,18 @@ function fitsSunset(error: APIError, message: string): boolean {
   return /deprecat|shut ?down|sunset|discontinued|no longer (available|supported)|agent builder/i.test(message);
 }
 
+/** " to <origin and path>" of a redirect's Location, without its query (it may hold a credential). */
+function redirectTarget(error: APIError, baseURL: string): string {
+  const location = error.headers?.get("location");
+  if (!location) return "";
+  try {
+    const target = new URL(location, baseURL);
+    return ` to ${target.origin}${target.pathname}`;
+  } catch {
+    return "";
+  }
+}
+
 function hintFor(
   error: unknown,
   operation: Operation,
@@ -304,6 +316,9 @@ function hintFor(
       return error.status === 404
         ? `${SUNSET_HINT} If the workflow should still exist, check that the key belongs to its organization and project (chatkit:organization, chatkit:project).`
         : SUNSET_HINT;
+    }
+    if (error.status >= 300 && error.status < 400) {
+      return `${settings.baseURL} answered with a redirect${redirectTarget(error, settings.baseURL)}, which was not followed: the API never redirects, and following would send the request to an address nobody configured. Set chatkit:baseUrl (or OPENAI_BASE_URL) to the address the API answers on (https://api.openai.com/v1, or your proxy's).`;
     }
     if (error.status === 401) {
       const refused = `The API key was refused. It came from ${settings.apiKeySource}; check that it is a current key for ${settings.baseURL}.`;

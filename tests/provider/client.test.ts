@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import { clientFor } from "../../provider/client";
+import { SessionLifecycle } from "../../provider/lifecycle";
 import { resolveSettings } from "../../provider/settings";
+import { rejection } from "../helpers/rejection";
 import { startScripted } from "../helpers/scripted";
 
 describe("client", () => {
@@ -50,6 +52,40 @@ describe("client", () => {
       if (saved === undefined) delete process.env.OPENAI_CUSTOM_HEADERS;
       else process.env.OPENAI_CUSTOM_HEADERS = saved;
       await server.close();
+    }
+  });
+
+  it("follows no redirect: a 307 fails the create and the cancel, and nothing reaches the other address", async () => {
+    const elsewhere = await startScripted(() => ({ acts: true }));
+    const redirecting = await startScripted((request) => ({
+      status: 307,
+      headers: { location: `${elsewhere.url}${request.path.replace(/^\/v1/, "")}?token=sk-proj-in-query-0123456789` },
+      body: "",
+    }));
+    try {
+      const lifecycle = new SessionLifecycle({
+        env: { OPENAI_API_KEY: "sk-redirect-test-0123", OPENAI_BASE_URL: redirecting.url },
+        warn: () => {},
+      });
+      const create = await rejection(
+        lifecycle.create({ user: "u", workflow: { id: "wf_1", stateVariables: { crm: "private-value" } } }),
+      );
+      assert.match(create.message, /307/);
+      assert.match(
+        create.message,
+        new RegExp(`answered with a redirect to ${elsewhere.url}/chatkit/sessions, which was not followed`),
+      );
+      assert.doesNotMatch(create.message, /in-query|token=/, "the Location's query is not shown");
+      assert.doesNotMatch(create.message, /may have been created/, "a redirect is an answer: nothing was created");
+      const cancel = await rejection(
+        lifecycle.delete("cksess_redirected", { status: "active", expiresAt: Date.now() / 1000 + 300 }),
+      );
+      assert.match(cancel.message, /redirect/);
+      assert.equal(redirecting.requests.length, 2, "one create, one cancel, no retry");
+      assert.deepEqual(elsewhere.requests, [], "the body and headers never reached the other address");
+    } finally {
+      await redirecting.close();
+      await elsewhere.close();
     }
   });
 });
