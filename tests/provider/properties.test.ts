@@ -100,6 +100,24 @@ describe("properties of check, normalize and diff (fast-check)", () => {
     );
   });
 
+  it("an up right after an up changes nothing, for every lifetime from 1 to 600 s", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 600 }), async (lifetime) => {
+        // "Right after": this machine's clock does not move between the two runs.
+        const at = Date.now();
+        const run = () => new SessionLifecycle({ env: ctx.env, now: () => at, warn: () => {} });
+        const inputs = { user: "u", workflow: { id: "wf_1" }, expiresAfter: lifetime };
+        const { id, outs } = await run().create(inputs);
+        assert.deepEqual(await run().diff(id, outs, inputs), {
+          changes: false,
+          replaces: [],
+          deleteBeforeReplace: false,
+        });
+      }),
+      { numRuns: 40, examples: [[1], [2], [9], [10], [11], [599], [600]] },
+    );
+  });
+
   it("normalizing is idempotent", () => {
     fc.assert(
       fc.property(validInputs, (inputs) => {
