@@ -36,6 +36,16 @@ function leafPaths(value: unknown, prefix: string[] = []): string[][] {
   return Object.entries(value).flatMap(([key, child]) => leafPaths(child, [...prefix, key]));
 }
 
+/**
+ * Every run of ten characters of a secret, without its known prefix (`sk-`, `sk-proj-`, `ek_`):
+ * the README promises that no such fragment of a key or client secret is ever shown, not only
+ * that the whole secret is not.
+ */
+function fragments(secret: string): string[] {
+  const body = secret.replace(/^(sk|ek)[-_]((proj|svcacct|admin)[-_])?/, "");
+  return Array.from({ length: Math.max(0, body.length - 9) }, (_, i) => body.slice(i, i + 10));
+}
+
 function hasPath(value: unknown, keys: string[]): boolean {
   let current: unknown = value;
   for (const key of keys) {
@@ -120,6 +130,8 @@ describe("secret hygiene across create, failure, retry and delete", function () 
     assert.ok(clientSecrets.length >= 4);
     const hits = secrets.filter((secret) => everything.includes(secret));
     assert.deepEqual(hits, [], "secrets found in what the provider leaves behind");
+    const fragmentHits = secrets.flatMap(fragments).filter((fragment) => everything.includes(fragment));
+    assert.deepEqual(fragmentHits, [], "ten-character runs of a secret found in what the provider leaves behind");
     assert.match(host.stderr(), /may have been created but not recorded/, "warnings are logged and were scanned");
     assert.ok(
       host.stderr().length + host.stdout().length > 10_000,
