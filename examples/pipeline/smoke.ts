@@ -90,7 +90,14 @@ async function main(): Promise<void> {
       );
     }
   } catch (error) {
-    if (!(error instanceof OpenAI.APIError) || (error.status !== 401 && error.status !== 403)) throw error;
+    if (!(error instanceof OpenAI.APIError)) throw error;
+    if (error.status !== 401 && error.status !== 403) {
+      // The API's own message may repeat the secret it was given, or a masked fragment of it:
+      // say what failed by status, type, code and request id only.
+      throw new Error(
+        `GET /v1/chatkit/threads failed: HTTP ${error.status ?? "(no status)"}${error.type ? ` ${error.type}` : ""}${error.code ? ` ${error.code}` : ""} (request id ${error.requestID ?? "none"}); the API's message is not shown, since it may quote the client secret.`,
+      );
+    }
     if (revoked) {
       fs.rmSync(proof, { force: true });
       console.log("smoke: the client secret was revoked by destroy (the same call worked before it)");

@@ -190,6 +190,42 @@ describe("the examples, run under mocks through the real provider host", functio
         api.close();
       }
     });
+    it("never prints the client secret or a fragment of it when the API fails the call otherwise", async () => {
+      const secret = "ek_live_secret_the_api_echoes_0123456789";
+      for (const status of [400, 404, 422]) {
+        // An API, proxy or gateway whose error message repeats the bearer token it was given.
+        const api = http.createServer((_req, res) => {
+          res.writeHead(status, { "content-type": "application/json", "x-request-id": "req_smoke_echo" });
+          res.end(
+            JSON.stringify({
+              error: {
+                message: `Token ${secret} is not valid here (ek_liv****6789).`,
+                type: "invalid_request_error",
+                param: null,
+                code: "bad_token",
+              },
+            }),
+          );
+        });
+        await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+        const baseUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}/v1`;
+        try {
+          const { code, stdout, stderr } = (await failure(smoke(secret, baseUrl))) as {
+            code: number;
+            stdout: string;
+            stderr: string;
+          };
+          assert.equal(code, 1);
+          assert.match(
+            stderr,
+            new RegExp(`HTTP ${status} invalid_request_error bad_token \\(request id req_smoke_echo\\)`),
+          );
+          assert.ok(!`${stdout}${stderr}`.includes("ek_liv"), `no secret or fragment printed after HTTP ${status}`);
+        } finally {
+          api.close();
+        }
+      }
+    });
   });
 
   it("multi-user: a session per tenant with its own settings; the secret state variable stays secret", async () => {
