@@ -1,0 +1,112 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SessionLifecycle } from "../../provider/lifecycle";
+import { validateInputs } from "../../provider/schema";
+import { useEmulator } from "../helpers/emulator";
+
+const README = path.resolve(__dirname, "../../../README.md");
+
+/** The rows of the README's Inputs table: the input's path and its "default" cell, backticks removed. */
+function documentedInputs(): Map<string, string> {
+  const rows = new Map<string, string>();
+  let section = "";
+  for (const line of fs.readFileSync(README, "utf8").split("\n")) {
+    if (line.startsWith("## ")) section = line.slice(3).trim();
+    const cells = line.split("|").map((cell) => cell.trim());
+    if (section !== "Inputs" || !/^`[^`]+`$/.test(cells[1] ?? "")) continue;
+    rows.set((cells[1] as string).slice(1, -1), (cells[4] ?? "").replace(/`/g, ""));
+  }
+  return rows;
+}
+
+const MINIMAL = { user: "u", workflow: { id: "wf_1" } };
+
+/** Puts `value` at a dotted path of a copy of `base`. */
+function withValue(base: Record<string, unknown>, dotted: string, value: unknown): Record<string, unknown> {
+  const copy = structuredClone(base);
+  const keys = dotted.split(".");
+  let node = copy;
+  for (const key of keys.slice(0, -1)) {
+    node[key] = (node[key] as Record<string, unknown> | undefined) ?? {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys.at(-1) as string] = value;
+  return copy;
+}
+
+/** The properties check knows at a path, as its failure for an unknown key there lists them. */
+function knownAt(dotted: string): string[] {
+  const probe = "zzqx";
+  const given = dotted === "" ? { ...MINIMAL, [probe]: 1 } : withValue(MINIMAL, `${dotted}.${probe}`, 1);
+  const failure = validateInputs(given).failures.find((f) => f.property === (dotted ? `${dotted}.${probe}` : probe));
+  const listed = / the properties here are (.+)$/.exec(failure?.reason ?? "")?.[1];
+  assert.ok(listed, `check names the properties it knows at ${dotted || "the top"}: ${failure?.reason}`);
+  return listed.split(", ");
+}
+
+/** What the README's words in the "default" column mean, as the value an output holds. */
+const DEFAULT_WORDS: Record<string, unknown> = {
+  true: true,
+  false: false,
+  "{}": {},
+  unlimited: null,
+  none: null,
+  "the latest deployed version": null,
+  "a tenth of the lifetime, at most 60": 60,
+};
+
+function expectedDefault(text: string): unknown {
+  if (/^\d+$/.test(text)) return Number(text);
+  assert.ok(Object.hasOwn(DEFAULT_WORDS, text), `the test knows what the README's default "${text}" means`);
+  return DEFAULT_WORDS[text];
+}
+
+/** The output that holds an input's resolved value (expiresAfter's seconds; the rest at the same path). */
+function outputAt(outs: Record<string, unknown>, input: string): unknown {
+  const dotted = input === "expiresAfter" ? "expiresAfter.seconds" : input;
+  return dotted.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | null)?.[key], outs);
+}
+
+describe("the README's Inputs table", () => {
+  const ctx = useEmulator();
+  const documented = documentedInputs();
+
+  it("names exactly the inputs check knows, each at its own path", () => {
+    assert.ok(documented.size > 10, "the README's Inputs table is found");
+    const reached = new Set<string>();
+    const walk = (at: string) => {
+      for (const key of knownAt(at)) {
+        const full = at ? `${at}.${key}` : key;
+        if (documented.has(full)) reached.add(full);
+        else if ([...documented.keys()].some((input) => input.startsWith(`${full}.`))) walk(full);
+        else assert.fail(`check accepts ${full}, which the README's Inputs table does not list`);
+      }
+    };
+    walk("");
+    assert.deepEqual(
+      [...documented.keys()].filter((input) => !reached.has(input)),
+      [],
+      "listed but unknown to check",
+    );
+  });
+
+  it("gives the defaults a session resolves to, and writing a default out changes nothing", async () => {
+    const lifecycle = new SessionLifecycle({ env: ctx.env, warn: () => {} });
+    const { id, outs } = await lifecycle.create(MINIMAL);
+    const withDefaults = [...documented].filter(([, text]) => text !== "");
+    assert.ok(withDefaults.length > 10);
+    for (const [input, text] of withDefaults) {
+      const expected = expectedDefault(text);
+      const resolved = outputAt(outs as unknown as Record<string, unknown>, input);
+      // The API may leave an empty map out (null); the README's {} is the same thing.
+      if (input === "workflow.stateVariables" && resolved === null) assert.deepEqual(expected, {});
+      else assert.deepEqual(resolved, expected, `${input} defaults to ${text}`);
+      if (expected === null || input === "renewBefore") continue;
+      const written = withValue(MINIMAL, input, expected);
+      assert.deepEqual(validateInputs(written).failures, [], `${input}: ${JSON.stringify(expected)} passes check`);
+      const diff = await lifecycle.diff(id, outs, written);
+      assert.deepEqual(diff.replaces, [], `writing ${input}: ${JSON.stringify(expected)} out replaces nothing`);
+    }
+  });
+});
