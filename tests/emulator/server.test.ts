@@ -257,15 +257,27 @@ describe("the ChatKit API emulator", () => {
       const started = Date.now();
       assert.equal((await create({ user: "u", workflow: { id: "wf_1" } })).status, 200);
       assert.ok(Date.now() - started >= 190);
+      // Aborted only once the emulator has taken the request and left it unanswered for 300 ms: a
+      // fixed 300 ms from sending could pass before a busy machine even sent it, and the hang
+      // then stayed queued for the next test's create.
+      const hangs = ctx.emulator.stats.faults.hang ?? 0;
       ctx.emulator.inject({ kind: "hang" });
-      await assert.rejects(
-        fetch(`${ctx.emulator.url}/chatkit/sessions`, {
-          method: "POST",
-          headers: HEADERS,
-          body: "{}",
-          signal: AbortSignal.timeout(300),
-        }),
+      const controller = new AbortController();
+      const pending = fetch(`${ctx.emulator.url}/chatkit/sessions`, {
+        method: "POST",
+        headers: HEADERS,
+        body: "{}",
+        signal: controller.signal,
+      });
+      const settled = pending.then(
+        () => "answered",
+        () => "failed",
       );
+      while ((ctx.emulator.stats.faults.hang ?? 0) === hangs) await new Promise((resolve) => setTimeout(resolve, 10));
+      const later = new Promise((resolve) => setTimeout(() => resolve("unanswered"), 300));
+      assert.equal(await Promise.race([settled, later]), "unanswered");
+      controller.abort();
+      await assert.rejects(pending);
     });
   });
 
