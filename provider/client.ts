@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
 import OpenAI from "openai";
 import { AnswerInterruptedError, AttemptTimedOutError, classifySendFailure } from "./errors";
@@ -40,18 +39,26 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * Told the HTTP status as soon as the headers of an answer arrive. For an error status the SDK
  * reads the whole body before it returns anything, so without this an error answer whose body
- * is slow would look like no answer at all (and a create like one that may have acted).
+ * is slow would look like no answer at all (and a create like one that may have acted). It rides
+ * to fetch inside the request's own fetch options, which the SDK passes through as they are: a
+ * symbol key, so it cannot clash with a real option.
  */
-const onHeaders = new AsyncLocalStorage<(status: number) => void>();
+const ON_HEADERS = Symbol("chatkit.onHeaders");
 
 /**
- * fetch, reporting each answer's status to the request that is waiting for it. Redirects are not
- * followed: the API never redirects, and following one would send the request, state variables
- * and project header included, to an address nobody configured. The 3xx comes back as the answer.
+ * Each request's fetch options. Redirects are not followed: the API never redirects, and
+ * following one would send the request, state variables and project header included, to an
+ * address nobody configured. The 3xx comes back as the answer.
  */
+interface ReportingFetchOptions {
+  redirect: "manual";
+  [ON_HEADERS]: (status: number) => void;
+}
+
+/** fetch, reporting each answer's status to the request that is waiting for it. */
 const reportingFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, { ...init, redirect: "manual" });
-  onHeaders.getStore()?.(response.status);
+  const response = await fetch(input, init);
+  (init as Partial<ReportingFetchOptions> | undefined)?.[ON_HEADERS]?.(response.status);
   return response;
 };
 
@@ -85,10 +92,13 @@ export function clientFor(settings: ResolvedSettings): OpenAI {
   return client;
 }
 
-/** What a request starter receives: the signal that ends the attempt, and the SDK's own timeout. */
+/** What a request starter receives and passes to the SDK call as its request options. */
 export interface RequestOptions {
+  /** Ends the attempt. */
   signal: AbortSignal;
+  /** The SDK's own timeout, set past ours. */
   timeout: number;
+  fetchOptions: ReportingFetchOptions;
 }
 
 /**
@@ -120,16 +130,17 @@ export async function boundedRequest(
     let response: Response;
     try {
       // The SDK's timer is set past ours, so ours decides; it only guards against a lost one.
-      response = await onHeaders.run(
-        (arrived) => {
+      const fetchOptions: ReportingFetchOptions = {
+        redirect: "manual",
+        [ON_HEADERS]: (arrived) => {
           status = arrived;
         },
-        () =>
-          start({
-            signal: controller.signal,
-            timeout: Math.ceil(Math.min(limitMs + 1000, MAX_TIMER_MS)),
-          }).asResponse(),
-      );
+      };
+      response = await start({
+        signal: controller.signal,
+        timeout: Math.ceil(Math.min(limitMs + 1000, MAX_TIMER_MS)),
+        fetchOptions,
+      }).asResponse();
     } catch (error) {
       throw classifySendFailure(error, baseURL);
     }
