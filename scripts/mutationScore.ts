@@ -1,5 +1,5 @@
 /**
- * Run by `npm run mutate` after Stryker (or alone: `node dist/scripts/mutationScore.js [report.json]`):
+ * Run by `npm run mutate` after Stryker (or alone: `node dist/scripts/mutationScore.js [report.json...]`):
  * the mutation score per folder and per file, with the mutants listed in tests/EQUIVALENT_MUTANTS.md
  * counted as equivalent (no observable change, so neither killed nor survived), then every survivor
  * left, one line each.
@@ -7,6 +7,7 @@
  * Stryker's own table (printed just before) counts the listed mutants as survived; this one is the
  * score the README gives. The list is matched by file, mutator, original code and replacement, not
  * by line, so it survives edits elsewhere in the file; an entry that matches nothing is reported.
+ * Given several reports (one run per file, say), it scores them together.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -134,6 +135,21 @@ export function score(report: MutationReport, equivalents: readonly Equivalent[]
   return { rows: [...rows.values()], survivors, unused };
 }
 
+/**
+ * Several reports as one: each file's mutants come from the last report that holds the file, so
+ * reports of one run per file add up to a folder's table, and a later run of a file replaces an
+ * earlier one.
+ */
+export function mergeReports(reports: readonly MutationReport[]): MutationReport {
+  const files: MutationReport["files"] = {};
+  for (const report of reports) {
+    for (const [file, result] of Object.entries(report.files)) {
+      if (result.mutants.length > 0) files[file] = result;
+    }
+  }
+  return { files };
+}
+
 export function formatTable(rows: readonly ScoreRow[]): string {
   const header = ["", "score", "killed", "timeout", "survived", "no cov", "equivalent", "invalid"];
   const cells = rows.map((r) => [
@@ -148,8 +164,10 @@ export function formatTable(rows: readonly ScoreRow[]): string {
 }
 
 function main() {
-  const reportFile = path.resolve(ROOT, process.argv[2] ?? "reports/mutation/mutation.json");
-  const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as MutationReport;
+  const reportFiles = process.argv.length > 2 ? process.argv.slice(2) : ["reports/mutation/mutation.json"];
+  const report = mergeReports(
+    reportFiles.map((file) => JSON.parse(fs.readFileSync(path.resolve(ROOT, file), "utf8")) as MutationReport),
+  );
   const equivalents = parseEquivalents(fs.readFileSync(path.join(ROOT, "tests/EQUIVALENT_MUTANTS.md"), "utf8"));
   const { rows, survivors, unused } = score(report, equivalents);
   console.log("\nMutation score with the mutants of tests/EQUIVALENT_MUTANTS.md counted as equivalent:\n");

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type MutationReport, parseEquivalents, score } from "../../scripts/mutationScore";
+import { type MutationReport, mergeReports, parseEquivalents, score } from "../../scripts/mutationScore";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 
@@ -80,6 +80,23 @@ describe("npm run mutate: the score with equivalent mutants counted out", () => 
       unused.map((e) => e.replacement),
       ["a >= b"],
     );
+  });
+
+  it("scores reports of one run per file together, a later run of a file replacing an earlier one", () => {
+    const sort = REPORT.files["provider/sort.ts"]!;
+    const other = { source: "x", mutants: [{ ...sort.mutants[1]!, location: at(1, 1, 1) }] };
+    const killedNow = (status: string) => (status === "Survived" || status === "NoCoverage" ? "Killed" : status);
+    const rerun = { ...sort, mutants: sort.mutants.map((m) => ({ ...m, status: killedNow(m.status) })) };
+    const merged = mergeReports([
+      REPORT,
+      { files: { "provider/other.ts": other, "provider/sort.ts": { source: "", mutants: [] } } },
+    ]);
+    assert.deepEqual(Object.keys(merged.files).sort(), ["provider/other.ts", "provider/sort.ts"]);
+    assert.equal(merged.files["provider/sort.ts"], sort, "a report without mutants for a file leaves it as it was");
+    const folder = (report: MutationReport) => score(report, []).rows.find((r) => r.name === "provider/")!;
+    assert.deepEqual([folder(merged).killed, folder(merged).survived], [2, 2]);
+    const replaced = mergeReports([REPORT, { files: { "provider/sort.ts": rerun } }]);
+    assert.deepEqual([folder(replaced).killed, folder(replaced).survived, folder(replaced).noCoverage], [4, 0, 0]);
   });
 
   it("parses every entry of the project's list", () => {
