@@ -54,6 +54,46 @@ describe("the provider against answers the emulator cannot make", function () {
       });
     }
 
+    it("reports a JSON null answer as a body that is not a session, and a possible unrecorded one", async () => {
+      script = [{ acts: true, body: "null" }];
+      const error = await rejection((await lifecycle()).create(inputs));
+      assert.match(
+        error.message,
+        /failed after 1 attempt: the API answered the create with a body that is not a ChatKit session/,
+      );
+      assert.match(error.message, /may have been created but not recorded/);
+      assert.equal(warnings.length, 1);
+    });
+
+    it("counts the cancel of a created but unreadable session as done when the API says it is not found", async () => {
+      script = [
+        { acts: true, body: sessionJson({ id: "cksess_unread", user: 5 }) },
+        { status: 404, body: errorJson("Chatkit Session with id 'cksess_unread' not found.") },
+      ];
+      const error = await rejection((await lifecycle()).create(inputs));
+      assert.match(
+        error.message,
+        /did create session cksess_unread but its answer could not be read, so it was cancelled at once/,
+      );
+      assert.equal(server.requests[1]?.path, "/v1/chatkit/sessions/cksess_unread/cancel");
+      assert.deepEqual(warnings, []);
+    });
+
+    it("never shows the key when something fails between attempts", async () => {
+      const key = "custom-key-0123456789abcdef";
+      script = [{ status: 429, headers: { "retry-after-ms": "10" }, body: errorJson("slow down", "requests") }];
+      const provider = new SessionLifecycle({
+        env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: server.url },
+        sleep: async () => {
+          throw new Error(`the wait was interrupted (key ${key})`);
+        },
+        warn: (message) => warnings.push(message),
+      });
+      const error = await rejection(provider.create(inputs));
+      assert.match(error.message, /the wait was interrupted \(key \[redacted\]\)/);
+      assert.ok(!error.message.includes(key), error.message);
+    });
+
     it("refuses a session that is not active, and has nothing to cancel", async () => {
       script = [{ acts: true, body: sessionJson({ id: "cksess_old", status: "expired" }) }];
       const error = await rejection((await lifecycle()).create(inputs));
@@ -207,6 +247,46 @@ describe("the provider against answers the emulator cannot make", function () {
       const error = await rejection((await lifecycle()).delete("cksess_echo", state));
       assert.match(error.message, /HTTP 403/);
       assert.ok(!error.message.includes(state.clientSecret.slice(3)), error.message);
+    });
+
+    it("redacts a client secret from what the API echoes, whatever its shape", async () => {
+      const state = { ...live("cksess_shape"), clientSecret: "cs_live_0123456789abcdefghij" };
+      script = [{ status: 403, body: errorJson(`Session ${state.clientSecret} may not be cancelled by this key`) }];
+      const error = await rejection((await lifecycle()).delete("cksess_shape", state));
+      assert.match(error.message, /HTTP 403/);
+      assert.match(error.message, /Session \[redacted\] may not be cancelled/);
+    });
+
+    it("counts a 400 saying the session has expired as done, even asked from elsewhere than where it was created", async () => {
+      const elsewhere = {
+        ...live("cksess_ended_elsewhere"),
+        apiEndpoint: { baseUrl: server.url, organization: null, project: null, keyFingerprint: "0123456789ab" },
+      };
+      script = [
+        { status: 400, body: errorJson("Chatkit Session with id 'cksess_ended_elsewhere' has already expired.") },
+      ];
+      await (await lifecycle()).delete("cksess_ended_elsewhere", elsewhere);
+      assert.equal(server.requests.length, 1);
+    });
+
+    it("never shows the key when a 404 from elsewhere keeps the session, even a key pasted into the organization", async () => {
+      const key = "custom-key-0123456789abcdef";
+      const provider = new SessionLifecycle({ env: {}, warn: (message) => warnings.push(message) });
+      const values: Record<string, string> = {
+        "chatkit:apiKey": key,
+        "chatkit:baseUrl": server.url,
+        "chatkit:organization": key,
+      };
+      await provider.configure({ config: { get: (name: string) => values[name] } });
+      const state = {
+        ...live("cksess_kept"),
+        apiEndpoint: { baseUrl: server.url, organization: null, project: null, keyFingerprint: "0123456789ab" },
+      };
+      script = [{ status: 404, body: errorJson("Chatkit Session with id 'cksess_kept' not found.") }];
+      const error = await rejection(provider.delete("cksess_kept", state));
+      assert.match(error.message, /ChatKit session cksess_kept was not cancelled/);
+      assert.match(error.message, /the organization: none at create, "\[redacted\]" now/);
+      assert.ok(!error.message.includes(key), error.message);
     });
 
     it("does not count a 404 for an unknown route as a session already gone", async () => {

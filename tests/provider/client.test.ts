@@ -1,5 +1,7 @@
 import * as assert from "node:assert/strict";
-import { clientFor } from "../../provider/client";
+import { randomUUID } from "node:crypto";
+import { boundedRequest, clientFor, type RequestOptions } from "../../provider/client";
+import { AttemptTimedOutError } from "../../provider/errors";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { resolveSettings } from "../../provider/settings";
 import { rejection } from "../helpers/rejection";
@@ -9,9 +11,12 @@ describe("client", () => {
   const settings = (env: Record<string, string>) => resolveSettings({}, { OPENAI_API_KEY: "sk-client-test", ...env });
 
   it("reuses one SDK client per configuration", () => {
-    const first = clientFor(settings({}));
-    assert.equal(clientFor(settings({})), first);
+    // A configuration no earlier test used, so that the first call below really builds the client.
+    const fresh = { OPENAI_ORG_ID: `org_${randomUUID()}` };
+    const first = clientFor(settings(fresh));
+    assert.equal(clientFor(settings(fresh)), first);
     assert.notEqual(clientFor(settings({ OPENAI_BASE_URL: "http://127.0.0.1:1/v1" })), first);
+    assert.notEqual(clientFor(settings({ OPENAI_ORG_ID: `org_${randomUUID()}` })), first);
     assert.notEqual(clientFor(settings({ OPENAI_PROJECT_ID: "proj_other" })), first);
     assert.notEqual(clientFor(resolveSettings({}, { OPENAI_API_KEY: "sk-client-other" })), first);
   });
@@ -87,5 +92,78 @@ describe("client", () => {
       await redirecting.close();
       await elsewhere.close();
     }
+  });
+  it("sends the configured organization", async () => {
+    const server = await startScripted(() => ({ body: "{}" }));
+    try {
+      const client = clientFor(
+        resolveSettings({ apiKey: "sk-configured-0123", baseUrl: server.url, organization: "org_configured" }, {}),
+      );
+      await client.beta.chatkit.sessions.cancel("cksess_org").asResponse();
+      assert.equal(server.requests[0]?.headers["openai-organization"], "org_configured");
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("boundedRequest: one attempt, answer included, within its time", () => {
+  /** A request that answers with `body` after `delayMs`, recording the options it was started with. */
+  const answering = (body: ConstructorParameters<typeof Response>[0], delayMs = 0) => {
+    const started: RequestOptions[] = [];
+    const start = (options: RequestOptions) => {
+      started.push(options);
+      return {
+        asResponse: () => new Promise<Response>((resolve) => setTimeout(() => resolve(new Response(body)), delayMs)),
+      };
+    };
+    return { start, started };
+  };
+  /** A body that sends one byte and then nothing more. */
+  const stalled = () =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new Uint8Array([123]));
+      },
+    });
+
+  it("returns the status and the whole body", async () => {
+    const { start } = answering('{"ok":true}');
+    assert.deepEqual(await boundedRequest(start, 1000, "http://api.test/v1"), { status: 200, text: '{"ok":true}' });
+  });
+
+  it("ends an attempt that gets no answer, and aborts its request", async () => {
+    const started: RequestOptions[] = [];
+    const start = (options: RequestOptions) => {
+      started.push(options);
+      return { asResponse: () => new Promise<Response>(() => {}) };
+    };
+    const error = await rejection(boundedRequest(start, 20, "http://api.test/v1"));
+    assert.ok(error instanceof AttemptTimedOutError);
+    assert.equal(error.message, "no answer within 0.02 s");
+    assert.equal(started[0]?.signal.aborted, true);
+  });
+
+  it("tells a body that stopped arriving from no answer at all", async () => {
+    const { start, started } = answering(stalled());
+    const error = await rejection(boundedRequest(start, 20, "http://api.test/v1"));
+    assert.ok(error instanceof AttemptTimedOutError);
+    assert.equal(error.message, "the answer did not finish arriving within 0.02 s (the API had started answering)");
+    assert.equal(error.answerStarted, true);
+    assert.equal(started[0]?.signal.aborted, true);
+  });
+
+  it("leaves nothing running once the answer is read: the finished request is never aborted later", async () => {
+    const { start, started } = answering("{}");
+    await boundedRequest(start, 20, "http://api.test/v1");
+    // Timers fire in the order they fall due: by the end of this wait, the attempt's own 20 ms
+    // timer would have fired had it been left running.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(started[0]?.signal.aborted, false);
+  });
+
+  it("waits out a limit longer than a timer can hold, instead of ending the attempt at once", async () => {
+    const { start } = answering("{}", 30);
+    assert.deepEqual(await boundedRequest(start, 2 ** 32, "http://api.test/v1"), { status: 200, text: "{}" });
   });
 });

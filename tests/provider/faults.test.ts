@@ -159,6 +159,16 @@ describe("the provider under injected faults", () => {
       assert.deepEqual(warnings, []);
     });
 
+    it("retries the cancel of such a session within what is left of the create's budget", async () => {
+      ctx.emulator.inject({ kind: "partialAfterActing", on: "create" });
+      ctx.emulator.inject({ kind: "status", status: 503, on: "cancel" });
+      const error = await rejection((await lifecycle()).create(inputs));
+      const [created] = [...ctx.emulator.sessions.values()].slice(-1);
+      assert.match(error.message, new RegExp(`did create session ${created?.id} .* it was cancelled at once`));
+      assert.equal(ctx.emulator.statusOf(created!), "cancelled");
+      assert.deepEqual(waits, [437.5]);
+    });
+
     it("retries a connection that could not be opened (nothing was sent)", async () => {
       // A port nothing listens on: a fixed one in the ephemeral range may be any process's.
       const port = await freePort();

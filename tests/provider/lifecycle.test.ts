@@ -173,6 +173,22 @@ describe("SessionLifecycle against the emulator", () => {
       assert.equal((await lifecycle().diff(id, outs, { ...inputs, renewBefore: UNKNOWN })).changes, true);
     });
 
+    it("during preview, replaces on a lifetime, rate limit or configuration not known yet, even one the defaults would match", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      for (const key of ["expiresAfter", "rateLimits", "chatkitConfiguration"]) {
+        const diff = await lifecycle().diff(id, outs, { ...inputs, [key]: UNKNOWN });
+        assert.deepEqual(diff.replaces, [key]);
+      }
+    });
+
+    it("replaces, rather than failing, when the state holds a value too deep to compare", async () => {
+      const { id, outs } = await lifecycle().create({ ...inputs, triggers: { run: "1" } });
+      let deep: unknown = "1";
+      for (let level = 0; level < 100_000; level++) deep = { run: deep };
+      const diff = await lifecycle().diff(id, { ...outs, triggers: deep }, { ...inputs, triggers: { run: "1" } });
+      assert.deepEqual(diff.replaces, ["triggers"]);
+    });
+
     it("makes no network call", async () => {
       const { id, outs } = await lifecycle().create(inputs);
       const before = ctx.emulator.requests.length;
@@ -275,6 +291,21 @@ describe("SessionLifecycle against the emulator", () => {
       await lifecycle().delete(id, outs);
     });
 
+    it("names every difference, one after the other, when the cancel goes elsewhere in more than one way", async () => {
+      const { id, outs } = await lifecycle().create(inputs);
+      const elsewhere = { ...outs, apiEndpoint: { ...outs.apiEndpoint, baseUrl: "http://127.0.0.1:1/v1" } };
+      const otherKey = lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: "sk-other-key-0123456789" } });
+      const error = await rejection(otherKey.delete(id, elsewhere));
+      const now = JSON.stringify(ctx.env.OPENAI_BASE_URL).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      assert.match(
+        error.message,
+        new RegExp(
+          `\\(the base URL: "http://127\\.0\\.0\\.1:1/v1" at create, ${now} now; the API key \\(by fingerprint\\): "[0-9a-f]{12}" at create, "[0-9a-f]{12}" now\\)`,
+        ),
+      );
+      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active");
+    });
+
     it("counts an unknown session (404) as done", async () => {
       await lifecycle().delete("cksess_never_existed", { status: "active", expiresAt: Date.now() / 1000 + 60 });
     });
@@ -364,6 +395,7 @@ describe("SessionLifecycle against the emulator", () => {
       const calls: [string, () => Promise<unknown>][] = [
         ["check", () => provider.check({}, inputs)],
         ["create", () => provider.create(inputs)],
+        ["create with inputs check would refuse", () => provider.create({ user: 1 })],
         ["delete", () => provider.delete("cksess_any", state)],
         ["read", () => provider.read("cksess_any", state)],
         ["diff", () => provider.diff("cksess_any", { ...inputs, ...state }, inputs)],
@@ -384,6 +416,24 @@ describe("SessionLifecycle against the emulator", () => {
       const error = await rejection(provider.create(inputs));
       assert.match(error.message, /The API key \(from environment variable OPENAI_API_KEY\) holds a line break/);
       assert.doesNotMatch(error.message, /sk-env|123456/);
+    });
+
+    it("writes its warnings to stderr, one line each, when no warn is given", async () => {
+      const written: string[] = [];
+      const write = process.stderr.write;
+      process.stderr.write = ((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      }) as typeof process.stderr.write;
+      try {
+        await new SessionLifecycle({ env: ctx.env }).read("cksess_stderr", { expiresAt: 2_000_000_000 });
+      } finally {
+        process.stderr.write = write;
+      }
+      const ours = written.filter((text) => text.includes("cksess_stderr"));
+      assert.equal(ours.length, 1, written.join(""));
+      assert.match(ours[0]!, /^warning: The state of ChatKit session cksess_stderr records no status that can be read/);
+      assert.ok(ours[0]!.endsWith("pulumi destroy cancels it.\n"), ours[0]);
     });
 
     it("says where to put a key when there is none", async () => {
@@ -425,6 +475,33 @@ describe("SessionLifecycle at the exact edges of time", () => {
   it("reads a session as expired from the second it expires, and as live until then", async () => {
     assert.equal((await at(EXPIRES_AT).read("cksess_edge", state)).props?.status, "expired");
     assert.deepEqual(await at(EXPIRES_AT - 0.001).read("cksess_edge", state), { id: "cksess_edge", props: state });
+  });
+
+  it("while renewBefore is not known yet (preview), renews by the one recorded", async () => {
+    const unknownRenewal = { ...inputs, renewBefore: UNKNOWN };
+    assert.deepEqual(await at(EXPIRES_AT - 30).diff("cksess_edge", state, unknownRenewal), {
+      changes: true,
+      replaces: ["expiresAt"],
+      deleteBeforeReplace: false,
+    });
+    assert.deepEqual(await at(EXPIRES_AT - 30.001).diff("cksess_edge", state, unknownRenewal), {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+  });
+
+  it("marks only an active session expired: a cancelled one stays cancelled past its expiry", async () => {
+    const cancelled = { ...state, status: "cancelled" };
+    assert.deepEqual(await at(EXPIRES_AT + 60).read("cksess_edge", cancelled), { id: "cksess_edge", props: cancelled });
+  });
+
+  it("keeps an expiry it cannot read as it was written", async () => {
+    const unreadable = { ...state, expiresAt: "soon" };
+    assert.deepEqual(await at(EXPIRES_AT + 60).read("cksess_edge", unreadable), {
+      id: "cksess_edge",
+      props: unreadable,
+    });
   });
 
   it("names what the state lacks when refresh cannot tell whether a session is live", async () => {
@@ -526,6 +603,23 @@ describe("isAlreadyGone: only the API's own sentence about this session confirms
       [404, `Invalid URL (POST /chatkit/sessions/${ID}/cancel)`],
     ] as Array<[number, string]>) {
       assert.equal(isAlreadyGone(apiError(status, message), ID), false, message);
+    }
+  });
+
+  it("reads the id literally: characters that patterns treat specially match only themselves (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_.*+?^${}()|[\]\\-]{1,12}$/), (id) => {
+        assert.ok(isAlreadyGone(apiError(404, `Chatkit Session with id '${id}' not found.`), id), id);
+      }),
+    );
+    assert.equal(isAlreadyGone(apiError(404, "Chatkit Session with id 'cksess_aXb' not found."), "cksess_a.b"), false);
+  });
+
+  it("confirms nothing for an empty id, nor from an answer without the API's error object", () => {
+    assert.equal(isAlreadyGone(apiError(404, "Chatkit Session with id '' not found."), ""), false);
+    const sentence = `Chatkit Session with id '${ID}' not found.`;
+    for (const body of [undefined, { error: sentence }]) {
+      assert.equal(isAlreadyGone(APIError.generate(404, body, sentence, new Headers()), ID), false);
     }
   });
 
