@@ -1,7 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { APIError } from "openai";
-import { AttemptsFailed, afterServerWaitMs, backoffMs, retryAfterMs, withRetries } from "../../provider/retry";
+import { APIConnectionError, APIError } from "openai";
+import {
+  AttemptsFailed,
+  afterServerWaitMs,
+  backoffMs,
+  type RetryPolicy,
+  retryAfterMs,
+  withRetries,
+} from "../../provider/retry";
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>
   APIError.generate(status, { error: { message: "x", type: "t" } }, undefined, new Headers(headers));
@@ -110,5 +117,83 @@ describe("retry", () => {
       failure.message,
       "gave up (the API asked to wait 2 s before retrying; with 1.5 s already spent, less than 1 s would be left for another attempt within the 3 s retry budget (chatkit:retryBudgetSeconds)) after 1 attempt",
     );
+  });
+
+  /** Runs withRetries on a virtual clock where each attempt takes `attemptMs` and fails with `error`. */
+  async function run(policy: RetryPolicy, attemptMs: number, error: unknown = apiError(503), random = 0) {
+    let clock = 0;
+    const limits: number[] = [];
+    const waits: number[] = [];
+    const failure = await withRetries(
+      async (limitMs) => {
+        limits.push(limitMs);
+        clock += attemptMs;
+        throw error;
+      },
+      () => true,
+      policy,
+      {
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock += ms;
+        },
+        random: () => random,
+        now: () => clock,
+      },
+    ).catch((e: unknown) => e);
+    assert.ok(failure instanceof AttemptsFailed);
+    return { failure, limits, waits };
+  }
+
+  it("makes exactly maxRetries retries after the first attempt", async () => {
+    const { failure, limits } = await run({ maxRetries: 2, budgetMs: 1e6 }, 0);
+    assert.equal(limits.length, 3);
+    assert.equal(failure.message, "gave up after 3 attempts");
+    assert.equal(failure.attempts, 3);
+  });
+
+  it("retries when the wait and a shortest attempt fill the budget exactly, and not a millisecond past", async () => {
+    // 1 s attempt + 0.5 s wait + 1 s for the next attempt = the 2.5 s budget.
+    const { limits } = await run({ maxRetries: 5, budgetMs: 2500 }, 1000);
+    assert.deepEqual(limits, [2500, 1000]);
+    const { failure } = await run({ maxRetries: 5, budgetMs: 2499 }, 1000);
+    assert.equal(failure.attempts, 1);
+    assert.equal(
+      failure.message,
+      "gave up (the 2.499 s retry budget (chatkit:retryBudgetSeconds) is spent: 1 s used, and the next wait of 0.5 s would leave no time for another attempt) after 1 attempt",
+    );
+  });
+
+  it("counts a shortest attempt as the attempt timeout when that is under a second", async () => {
+    // 0.3 s attempt + 0.5 s wait + 0.3 s for the next attempt fit in 1.5 s.
+    const { limits } = await run({ maxRetries: 1, budgetMs: 1500, attemptTimeoutMs: 300 }, 300);
+    assert.deepEqual(limits, [300, 300]);
+  });
+
+  it("stops at once when the API asks for a wait as long as the whole budget", async () => {
+    const { failure, waits } = await run({ maxRetries: 5, budgetMs: 3000 }, 0, apiError(429, { "retry-after": "3" }));
+    assert.deepEqual(waits, []);
+    assert.equal(
+      failure.message,
+      "gave up (the API asked to wait 3 s before retrying, longer than the whole 3 s retry budget (chatkit:retryBudgetSeconds)) after 1 attempt",
+    );
+  });
+
+  it("waits as the server asks plus a fifth of it, at least 0.25 s and at most 2 s of spread", () => {
+    const half = () => 0.5;
+    assert.equal(afterServerWaitMs(0, half), 125);
+    assert.equal(afterServerWaitMs(5000, half), 5500);
+    assert.equal(afterServerWaitMs(20_000, half), 21_000);
+  });
+
+  it("reads only waits that make sense, and falls back from one header to the other", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": "0" }), now), 0);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after": "0" }), now), 0);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": "-5", "retry-after": "2" }), now), 2000);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": "soon", "retry-after": "2" }), now), 2000);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }), now), 0);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after": "later" }), now), undefined);
+    assert.equal(retryAfterMs(new APIConnectionError({ message: "gone" }), now), undefined);
   });
 });
