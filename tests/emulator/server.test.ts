@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { startEmulator } from "../../emulator/server";
 import { assertExpiresAfter, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { call, rootOf } from "./call";
 
@@ -481,5 +482,85 @@ describe("the emulator as its users rely on it: keys, headers, workflows, faults
     const control = await call(`${rootOf(ctx.emulator.url)}/_emulator/nothing`, "GET");
     assert.equal(control.status, 404);
     assert.equal(control.json.error.message, "Unknown emulator control /_emulator/nothing");
+  });
+});
+
+describe("the emulator's housekeeping between requests", () => {
+  const ctx = useEmulator({ retainEndedSeconds: 0 });
+
+  it("forgets an ended session on a later request once a second has passed, without the clock being moved", async () => {
+    const { json: session } = await post(ctx.emulator.url, "/chatkit/sessions", {
+      user: "u",
+      workflow: { id: "wf_1" },
+    });
+    await post(ctx.emulator.url, `/chatkit/sessions/${session.id}/cancel`);
+    assert.ok(ctx.emulator.sessions.has(session.id), "kept until the next housekeeping");
+    // Housekeeping runs at most once a second of wall time; waiting longer than that is all this needs.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await fetch(`${ctx.emulator.url}/chatkit/threads`);
+    assert.equal(ctx.emulator.sessions.has(session.id), false);
+  });
+});
+
+describe("the emulator's defaults for housekeeping", () => {
+  const ctx = useEmulator({});
+
+  it("keeps an ended session for ten minutes, then forgets it", async () => {
+    const { json: session } = await post(ctx.emulator.url, "/chatkit/sessions", {
+      user: "u",
+      workflow: { id: "wf_1" },
+    });
+    await post(ctx.emulator.url, `/chatkit/sessions/${session.id}/cancel`);
+    ctx.emulator.advanceClock(590);
+    assert.ok(ctx.emulator.sessions.has(session.id));
+    ctx.emulator.advanceClock(20);
+    assert.equal(ctx.emulator.sessions.has(session.id), false);
+  });
+});
+
+describe("the emulator listening on every address", () => {
+  const ctx = useEmulator({ host: "0.0.0.0" });
+
+  it("answers its page under any host name on its port, and names its port when refusing another", async () => {
+    const http = await import("node:http");
+    const port = ctx.emulator.port;
+    const get = (host: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        http
+          .get({ host: "127.0.0.1", port, path: "/_emulator/state", headers: { host } }, (res) => {
+            let text = "";
+            res.on("data", (part) => {
+              text += part;
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+          })
+          .on("error", reject);
+      });
+    assert.equal((await get(`machine.lan:${port}`)).status, 200);
+    const refused = await get(`machine.lan:${port + 1}`);
+    assert.equal(refused.status, 421);
+    assert.equal(
+      JSON.parse(refused.text).error.message,
+      `The emulator's page and its own endpoints answer only on the address it listens on (port ${port}).`,
+    );
+  });
+});
+
+describe("closing the emulator", () => {
+  it("ends open connections, a live page's stream among them, instead of waiting for them", async function () {
+    this.timeout(20_000);
+    const emulator = await startEmulator({});
+    const response = await fetch(`${emulator.pageUrl}_emulator/events`);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    // Without ending them, close would wait for the stream, which never ends by itself.
+    await emulator.close();
+    const ended = async (): Promise<boolean> => {
+      for (;;) {
+        const part = await reader.read().catch(() => ({ done: true }));
+        if (part.done) return true;
+      }
+    };
+    assert.equal(await ended(), true);
   });
 });
