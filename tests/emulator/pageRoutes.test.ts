@@ -239,6 +239,10 @@ describe("the live page's endpoints", () => {
       ctx.emulator.advanceClock(1);
       const moved = events().length;
       await until(() => events().length > moved);
+      // A dropped request is news too, though nothing was answered.
+      ctx.emulator.inject({ kind: "drop" });
+      await assert.rejects(call(sessions(), "POST", { user: "u", workflow: { id: "wf_1" } }));
+      await until(() => events().at(-1).requests[0]?.dropped === true);
     } finally {
       controller.abort();
     }
