@@ -320,3 +320,61 @@ describe("the emulator on an IPv6 address", () => {
     assert.equal((await call(`${url}/chatkit/threads`, "GET")).status, 200);
   });
 });
+
+describe("the emulator's API errors, whole", () => {
+  const ctx = useEmulator({ workflows: { wf_any: {}, wf_team: { project: "proj_team" } } });
+  const sessions = () => `${ctx.emulator.url}/chatkit/sessions`;
+  afterEach(() => ctx.emulator.clearFaults());
+
+  it("answers a route it does not serve, an unknown session and a dead client secret in the API's envelope", async () => {
+    const route = await call(`${ctx.emulator.url}/chatkit/sessions`, "DELETE");
+    assert.deepEqual(route.json.error, {
+      message: "Invalid URL (DELETE /v1/chatkit/sessions)",
+      type: "invalid_request_error",
+      param: null,
+      code: null,
+    });
+    const unknown = await call(`${sessions()}/cksess_gone/cancel`, "POST");
+    assert.deepEqual(unknown.json.error, {
+      message: "Chatkit Session with id 'cksess_gone' not found.",
+      type: "invalid_request_error",
+      param: null,
+      code: null,
+    });
+    const { json: session } = await call(sessions(), "POST", { user: "u", workflow: { id: "wf_any" } });
+    await call(`${sessions()}/${session.id}/cancel`, "POST");
+    const dead = await call(`${ctx.emulator.url}/chatkit/threads`, "GET", undefined, {
+      authorization: `Bearer ${session.client_secret}`,
+    });
+    assert.deepEqual(dead.json.error, {
+      message: "This ChatKit session is cancelled; its client secret can no longer be used.",
+      type: "invalid_request_error",
+      param: null,
+      code: "invalid_client_secret",
+    });
+  });
+
+  it("shows a workflow bound to no project to requests for any project", async () => {
+    const answer = await call(
+      sessions(),
+      "POST",
+      { user: "u", workflow: { id: "wf_any" } },
+      {
+        ...HEADERS,
+        "openai-project": "proj_elsewhere",
+      },
+    );
+    assert.equal(answer.status, 200);
+  });
+
+  it("sends only the retry headers an injected status asks for", async () => {
+    ctx.emulator.inject({ kind: "status", status: 429, retryAfterSeconds: 3 });
+    const seconds = await call(sessions(), "POST", { user: "u", workflow: { id: "wf_any" } });
+    assert.equal(seconds.headers.get("retry-after"), "3");
+    assert.equal(seconds.headers.get("retry-after-ms"), null);
+    ctx.emulator.inject({ kind: "status", status: 429, retryAfterMs: 250 });
+    const ms = await call(sessions(), "POST", { user: "u", workflow: { id: "wf_any" } });
+    assert.equal(ms.headers.get("retry-after"), null);
+    assert.equal(ms.headers.get("retry-after-ms"), "250");
+  });
+});
