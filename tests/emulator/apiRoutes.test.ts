@@ -61,6 +61,22 @@ describe("the emulator's API routes", () => {
     assert.equal((await call(sessions(), "POST", body, key)).status, 200);
   });
 
+  it("counts a key's newer request after its older one leaves the minute", async () => {
+    // Its own emulator: a limit of 2 per minute.
+    const emulator = await startEmulator({ rateLimitPerMinute: 2 });
+    try {
+      const url = `${emulator.url}/chatkit/sessions`;
+      assert.equal((await call(url, "POST", body)).status, 200);
+      emulator.advanceClock(40);
+      assert.equal((await call(url, "POST", body)).status, 200);
+      emulator.advanceClock(30);
+      assert.equal((await call(url, "POST", body)).status, 200, "the first left the minute");
+      assert.equal((await call(url, "POST", body)).status, 429, "the second is still in it");
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it("answers an empty create body as a body without its required parameters", async () => {
     const answer = await call(sessions(), "POST", undefined, fresh());
     assert.equal(answer.status, 400);
@@ -130,6 +146,21 @@ describe("the emulator's API routes", () => {
     assert.equal(answer.json.expires_at, session.expires_at);
     assert.equal(answer.headers.get("x-emulator-assumption"), "cancel-not-active");
     assert.equal(ctx.emulator.stats.cancelled, cancelled);
+    assert.equal(
+      ctx.emulator.activeSessions().some((s) => s.id === session.id),
+      false,
+    );
+  });
+
+  it("lists a session among the active ones until it is cancelled", async () => {
+    const key = fresh();
+    const { json: session } = await call(sessions(), "POST", body, key);
+    assert.equal(
+      ctx.emulator.activeSessions().some((s) => s.id === session.id),
+      true,
+    );
+    ctx.emulator.advanceClock(61);
+    await call(`${sessions()}/${session.id}/cancel`, "POST", undefined, key);
     assert.equal(
       ctx.emulator.activeSessions().some((s) => s.id === session.id),
       false,
@@ -231,6 +262,7 @@ describe("the emulator's own control routes", () => {
       ["POST", "/_emulator/sessions"],
       ["GET", "/_emulator/faults"],
       ["PUT", "/_emulator/faults"],
+      ["DELETE", "/_emulator/sessions"],
     ]) {
       const answer = await call(`${root()}${path}`, method as string, method === "GET" ? undefined : {});
       assert.equal(answer.status, 404, `${method} ${path}`);
@@ -241,7 +273,11 @@ describe("the emulator's own control routes", () => {
         code: null,
       });
     }
-    assert.deepEqual((await call(`${root()}/_emulator/faults`, "DELETE")).json, { queued: 0 }, "nothing queued");
+    ctx.emulator.inject({ kind: "status", status: 503, on: "cancel" });
+    assert.equal((await call(`${root()}/_emulator/sessions`, "DELETE")).status, 404);
+    const again = await call(`${root()}/_emulator/faults`, "POST", { kind: "drop", on: "cancel" });
+    assert.deepEqual(again.json, { queued: 2 }, "a refused control cleared nothing");
+    ctx.emulator.clearFaults();
   });
 });
 
@@ -318,8 +354,42 @@ describe("the emulator on an IPv6 address", () => {
     assert.equal(pageUrl, `http://[::1]:${port}/`);
     assert.equal((await call(`${pageUrl}_emulator/state`, "GET")).status, 200);
     assert.equal((await call(`${url}/chatkit/threads`, "GET")).status, 200);
+    assert.equal(await statusWithHost(port, "::1", `localhost:${port}`), 200, "localhost names ::1 too");
+  });
+
+  it("takes :: for every address: any host name on its port", async () => {
+    const any = await startEmulator({ host: "::" });
+    try {
+      assert.equal(await statusWithHost(any.port, "::1", `machine.lan:${any.port}`), 200);
+    } finally {
+      await any.close();
+    }
   });
 });
+
+describe("the emulator given an empty host", () => {
+  it("listens on every address and takes any host name on its port", async () => {
+    const any = await startEmulator({ host: "" });
+    try {
+      assert.equal(await statusWithHost(any.port, "127.0.0.1", `machine.lan:${any.port}`), 200);
+      assert.equal(await statusWithHost(any.port, "127.0.0.1", `machine.lan:${any.port + 1}`), 421);
+    } finally {
+      await any.close();
+    }
+  });
+});
+
+/** The status of GET /_emulator/state sent to this address with this Host header. */
+function statusWithHost(port: number, address: string, host: string) {
+  return new Promise<number>((resolve, reject) => {
+    http
+      .get({ host: address, port, path: "/_emulator/state", headers: { host } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on("error", reject);
+  });
+}
 
 describe("the emulator's API errors, whole", () => {
   const ctx = useEmulator({ workflows: { wf_any: {}, wf_team: { project: "proj_team" } } });

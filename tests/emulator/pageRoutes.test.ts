@@ -176,6 +176,13 @@ describe("the live page's endpoints", () => {
     assert.equal(threads.status, 401);
     // Expiring an ended session changes nothing.
     assert.deepEqual((await control(a.id, "expire")).json, { id: a.id, status: "cancelled" });
+    const after = (await state()).sessions.find((s: { id: string }) => s.id === a.id);
+    assert.equal(after.expiresAt, a.expires_at, "its expiry stays as it was");
+    // An expired session shows its new expiry through the API too.
+    const cancelB = await call(`${sessions()}/${b.id}/cancel`, "POST");
+    assert.equal(cancelB.json.status, "expired");
+    assert.equal(cancelB.json.expires_at, shownB.expiresAt);
+    assert.ok(cancelB.json.expires_at < b.expires_at);
   });
 
   it("answers a teaching control for an unknown or malformed id with the API's not-found 404", async () => {
