@@ -117,6 +117,25 @@ describe("the live page's endpoints", () => {
     ctx.emulator.sessions.delete("cksess_bare");
   });
 
+  it("orders sessions by when they were created, not by when they were put in", async () => {
+    const made = (await call(sessions(), "POST", { user: "new", workflow: { id: "wf_1" } })).json;
+    const old = Math.floor(ctx.emulator.nowSeconds()) - 3600;
+    ctx.emulator.sessions.set("cksess_old", {
+      id: "cksess_old",
+      user: "old",
+      workflowId: "wf_1",
+      createdAt: old,
+      expiresAt: old + 600,
+      cancelled: false,
+      ownerDigest: "",
+      response: {},
+    });
+    const ids = (await state()).sessions.map((s: { id: string }) => s.id);
+    ctx.emulator.sessions.delete("cksess_old");
+    assert.ok(ids.indexOf(made.id) < ids.indexOf("cksess_old"), ids.join(", "));
+    assert.equal(ids.at(-1), "cksess_old", "the oldest last");
+  });
+
   it("shows the latest hundred requests, newest first, with status, error, fault and assumptions", async () => {
     for (let i = 0; i < 101; i++) await call(`${ctx.emulator.url}/chatkit/threads`, "GET", undefined, HEADERS);
     ctx.emulator.inject({ kind: "status", status: 503 });
@@ -274,5 +293,22 @@ describe("the live page's teaching controls, when off", () => {
       });
     }
     assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(made.id)!), "active");
+  });
+});
+
+describe("the live page's event stream, over a plain connection", () => {
+  const ctx = useEmulator({});
+
+  it("asks to keep the connection open", async () => {
+    const http = await import("node:http");
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = http.get(`${ctx.emulator.pageUrl}_emulator/events`, (res) => {
+        resolve(res.headers);
+        req.destroy();
+      });
+      req.on("error", () => {});
+      req.on("error", reject);
+    });
+    assert.equal(headers.connection, "keep-alive");
   });
 });
