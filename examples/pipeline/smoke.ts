@@ -76,7 +76,16 @@ async function main(): Promise<void> {
         "Run the smoke step without --revoked while the session is live, then destroy, then this.",
     );
   }
-  const client = new OpenAI({ apiKey: secret, baseURL, maxRetries: 2, timeout: 20_000 });
+  // The SDK merges OPENAI_CUSTOM_HEADERS from the environment over its own headers, so that
+  // variable could send another key than the client secret, and the step would prove nothing about
+  // the secret: the header set here wins over it.
+  const client = new OpenAI({
+    apiKey: secret,
+    baseURL,
+    maxRetries: 2,
+    timeout: 20_000,
+    defaultHeaders: { Authorization: `Bearer ${secret}` },
+  });
   try {
     const { data: threads, response } = await client.beta.chatkit.threads.list({ limit: 1 }).withResponse();
     if (revoked) throw new Error("the client secret still works after destroy");

@@ -190,6 +190,34 @@ describe("the examples, run under mocks through the real provider host", functio
         api.close();
       }
     });
+    it("authenticates with the client secret alone, whatever OPENAI_CUSTOM_HEADERS says", async () => {
+      // A stand-in that accepts any bearer: only what it was sent shows which credential was used.
+      const sent: (string | undefined)[] = [];
+      const api = http.createServer((req, res) => {
+        sent.push(req.headers.authorization);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ object: "list", data: [], has_more: false }));
+      });
+      await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+      const baseUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}/v1`;
+      const secret = "ek_live_secret_of_this_run_0123456789";
+      try {
+        const run = promisify(execFile)(process.execPath, [path.join(EXAMPLES, "pipeline", "smoke.js")], {
+          env: {
+            ...process.env,
+            OPENAI_BASE_URL: baseUrl,
+            CHATKIT_CLIENT_SECRET: secret,
+            CHATKIT_SMOKE_PROOF_DIR: proofDir,
+            OPENAI_CUSTOM_HEADERS: "Authorization: Bearer sk-proj-another-key-that-works",
+          },
+        });
+        assert.match((await run).stdout, /the client secret works/);
+        assert.deepEqual(sent, [`Bearer ${secret}`]);
+      } finally {
+        api.close();
+      }
+    });
+
     it("never prints the client secret or a fragment of it when the API fails the call otherwise", async () => {
       const secret = "ek_live_secret_the_api_echoes_0123456789";
       for (const status of [400, 404, 422]) {
