@@ -39,7 +39,8 @@ if [ -n "${WORKFLOW_ID:-}" ]; then "$pulumi" config set workflowId "$WORKFLOW_ID
 destroyed=""
 teardown() {
   status=$?
-  if [ -z "$destroyed" ]; then "$pulumi" destroy --yes --skip-preview || status=1; fi
+  # A failed destroy fails the run, but never hides the status of the step that failed first.
+  if [ -z "$destroyed" ]; then "$pulumi" destroy --yes --skip-preview || { [ "$status" -ne 0 ] || status=1; }; fi
   if [ -z "${KEEP_STACK:-}" ]; then "$pulumi" stack rm --yes "$stack" || true; fi
   exit "$status"
 }

@@ -12,7 +12,8 @@ const RUN_SH = path.join(REPO_ROOT, "examples", "pipeline", "run.sh");
 /**
  * A stand-in for the Pulumi CLI that does what the pipeline stack would: `up` creates a session
  * on the emulator, `stack output` shows its client secret until `destroy` cancels it. It logs
- * every call. STAND_IN_SECRET replaces the secret it reports, to make the smoke step fail.
+ * every call. STAND_IN_SECRET replaces the secret it reports, to make the smoke step fail;
+ * STAND_IN_UP_EXIT and STAND_IN_DESTROY_EXIT make `up` or `destroy` fail with that status.
  */
 const STAND_IN = `#!${process.execPath}
 const fs = require("fs");
@@ -24,6 +25,8 @@ fs.appendFileSync(env.STAND_IN_LOG, args.join(" ") + "\\n");
 const headers = { authorization: "Bearer " + env.OPENAI_API_KEY, "content-type": "application/json", "openai-beta": "chatkit_beta=v1" };
 (async () => {
   if (args[0] === "version") return console.log("v3.999.0-stand-in");
+  if (args[0] === "up" && env.STAND_IN_UP_EXIT) process.exit(Number(env.STAND_IN_UP_EXIT));
+  if (args[0] === "destroy" && env.STAND_IN_DESTROY_EXIT) process.exit(Number(env.STAND_IN_DESTROY_EXIT));
   if (args[0] === "up") {
     const session = await (await fetch(env.OPENAI_BASE_URL + "/chatkit/sessions", { method: "POST", headers, body: JSON.stringify({ user: "ci-run-standin", workflow: { id: "wf_standin" } }) })).json();
     fs.writeFileSync(stateFile, JSON.stringify({ id: session.id, secret: env.STAND_IN_SECRET || session.client_secret }));
@@ -89,6 +92,24 @@ describe("the pipeline's run.sh, with a stand-in for the Pulumi CLI", function (
     assert.match(failure.stderr, /the API refused the client secret on GET \/v1\/chatkit\/threads/);
     assert.deepEqual(calls().slice(-2), ["destroy --yes --skip-preview", "stack rm --yes ci-standin"]);
     assert.deepEqual(ctx.emulator.activeSessions(), []);
+  });
+
+  it("exits with the status of the step that failed first, even when the destroy after it fails too", async () => {
+    const failure = await runScript({ STAND_IN_UP_EXIT: "255", STAND_IN_DESTROY_EXIT: "1" }).then(
+      () => assert.fail("run.sh passed"),
+      (error: { code: number }) => error,
+    );
+    assert.equal(failure.code, 255);
+    assert.deepEqual(calls().slice(-3), [
+      "up --yes --skip-preview",
+      "destroy --yes --skip-preview",
+      "stack rm --yes ci-standin",
+    ]);
+    const destroyOnly = await runScript({ STAND_IN_DESTROY_EXIT: "3" }).then(
+      () => assert.fail("run.sh passed"),
+      (error: { code: number }) => error,
+    );
+    assert.equal(destroyOnly.code, 3, "a destroy that fails on its own fails the run with its status");
   });
 
   it("stops before anything when there is no Pulumi CLI, saying how to install one", async () => {
