@@ -106,10 +106,12 @@ describe("errors", () => {
     );
     assert.match(unauthorized.message, /came from stack config chatkit:apiKey/);
     assert.doesNotMatch(unauthorized.message, /3456|abcdef/);
+    // Before the Agent Builder shutdown: from 2026-11-30 a missing workflow is told as that instead.
     const missing = new ChatKitApiError(
       "create",
       new AttemptsFailed(apiError(404, { message: "Workflow with id 'wf_1' not found." }), 1, "failed"),
       settings,
+      Date.UTC(2026, 10, 29),
     );
     assert.match(missing.hint ?? "", /another organization or project .* project proj_x/);
   });

@@ -86,7 +86,11 @@ describe("SessionLifecycle against the emulator", () => {
     });
 
     it("names the key source, the request id and the organization hint on errors, never the key", async () => {
-      const error = await rejection(lifecycle().create({ ...inputs, workflow: { id: "missing" } }));
+      // A day before the Agent Builder shutdown: from 2026-11-30 a missing workflow is told as that instead.
+      const beforeShutdown = Date.UTC(2026, 10, 29);
+      const error = await rejection(
+        lifecycle({ now: () => beforeShutdown }).create({ ...inputs, workflow: { id: "missing" } }),
+      );
       assert.match(error.message, /HTTP 404/);
       assert.match(error.message, /request id req_/);
       assert.match(error.message, /another organization or project/);
