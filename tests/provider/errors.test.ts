@@ -410,6 +410,7 @@ describe("errors: what each failure says", () => {
       /working\. If the workflow should still exist, check that the key belongs to its organization and project/,
     );
     assert.doesNotMatch(hint("create", apiError(404, { message: "Project not found." })), /Agent Builder/);
+    assert.doesNotMatch(hint("create", apiError(400, { message: "Invalid workflow version." })), /Agent Builder/);
     assert.doesNotMatch(
       hint("create", apiError(400, { message: "The session is no longer active." })),
       /Agent Builder/,
