@@ -39,14 +39,19 @@ export function shellCommands(file: string): string[] {
     .filter((line) => line && !line.startsWith("#"));
 }
 
-/** The first cell of each row of the markdown tables under a `## ` heading, without backticks. */
-export function tableKeys(file: string, heading: string): string[] {
-  const keys: string[] = [];
+/** The cells of each table row under a `## ` heading whose first cell is a `code` name, trimmed. */
+export function tableRows(file: string, heading: string): string[][] {
+  const rows: string[][] = [];
   let section = "";
   for (const line of fs.readFileSync(file, "utf8").split("\n")) {
     if (line.startsWith("## ")) section = line.slice(3).trim();
-    const cell = /^\|\s*`([^`]+)`\s*\|/.exec(line);
-    if (section === heading && cell?.[1]) keys.push(cell[1]);
+    const cells = line.split("|").map((cell) => cell.trim());
+    if (section === heading && line.startsWith("|") && /^`[^`]+`$/.test(cells[1] ?? "")) rows.push(cells.slice(1, -1));
   }
-  return keys;
+  return rows;
+}
+
+/** The first cell of each row of the markdown tables under a `## ` heading, without backticks. */
+export function tableKeys(file: string, heading: string): string[] {
+  return tableRows(file, heading).map(([name]) => (name ?? "").slice(1, -1));
 }

@@ -1,23 +1,20 @@
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { validateInputs } from "../../provider/schema";
+import { tableRows } from "../helpers/docs";
 import { useEmulator } from "../helpers/emulator";
 
 const README = path.resolve(__dirname, "../../../README.md");
 
 /** The rows of the README's Inputs table: the input's path and its "default" cell, backticks removed. */
 function documentedInputs(): Map<string, string> {
-  const rows = new Map<string, string>();
-  let section = "";
-  for (const line of fs.readFileSync(README, "utf8").split("\n")) {
-    if (line.startsWith("## ")) section = line.slice(3).trim();
-    const cells = line.split("|").map((cell) => cell.trim());
-    if (section !== "Inputs" || !/^`[^`]+`$/.test(cells[1] ?? "")) continue;
-    rows.set((cells[1] as string).slice(1, -1), (cells[4] ?? "").replace(/`/g, ""));
-  }
-  return rows;
+  return new Map(
+    tableRows(README, "Inputs").map(([name, , , documentedDefault]) => [
+      (name ?? "").slice(1, -1),
+      (documentedDefault ?? "").replace(/`/g, ""),
+    ]),
+  );
 }
 
 const MINIMAL = { user: "u", workflow: { id: "wf_1" } };
