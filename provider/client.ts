@@ -6,15 +6,13 @@ import type { ResolvedSettings } from "./settings";
 /** One client per configuration, reused across resources (keeps connections warm). */
 const clients = new Map<string, OpenAI>();
 
-/** The last key seen and its digest: hashing on every call would cost more than the rest of the lookup. */
-let lastKey: { apiKey: string; digest: string } | undefined;
+/** The client of each resolved settings object, which resolveSettings reuses while nothing changed. */
+const clientOfSettings = new WeakMap<Readonly<ResolvedSettings>, OpenAI>();
 
 function cacheKey(settings: ResolvedSettings): string {
   // The key is hashed so that the cache never holds it as plain text in a map key.
-  if (lastKey?.apiKey !== settings.apiKey) {
-    lastKey = { apiKey: settings.apiKey, digest: createHash("sha256").update(settings.apiKey).digest("hex") };
-  }
-  return JSON.stringify([lastKey.digest, settings.baseURL, settings.organization, settings.project]);
+  const digest = createHash("sha256").update(settings.apiKey).digest("hex");
+  return JSON.stringify([digest, settings.baseURL, settings.organization, settings.project]);
 }
 
 const silent = () => {};
@@ -62,7 +60,9 @@ const reportingFetch: typeof fetch = async (input, init) => {
   return response;
 };
 
-export function clientFor(settings: ResolvedSettings): OpenAI {
+export function clientFor(settings: Readonly<ResolvedSettings>): OpenAI {
+  const known = clientOfSettings.get(settings);
+  if (known) return known;
   const key = cacheKey(settings);
   let client = clients.get(key);
   if (!client) {
@@ -89,6 +89,7 @@ export function clientFor(settings: ResolvedSettings): OpenAI {
     });
     clients.set(key, client);
   }
+  clientOfSettings.set(settings, client);
   return client;
 }
 

@@ -31,13 +31,22 @@ export function withoutUserinfo(baseURL: string): string {
   }
 }
 
-export function endpointOf(settings: ResolvedSettings): ApiEndpoint {
-  return {
-    baseUrl: withoutUserinfo(settings.baseURL),
-    organization: settings.organization ?? null,
-    project: settings.project ?? null,
-    keyFingerprint: keyFingerprint(settings.apiKey),
-  };
+/** The endpoint of each resolved settings object, which resolveSettings reuses while nothing changed. */
+const endpointOfSettings = new WeakMap<Readonly<ResolvedSettings>, Readonly<ApiEndpoint>>();
+
+export function endpointOf(settings: Readonly<ResolvedSettings>): ApiEndpoint {
+  let endpoint = endpointOfSettings.get(settings);
+  if (!endpoint) {
+    endpoint = Object.freeze({
+      baseUrl: withoutUserinfo(settings.baseURL),
+      organization: settings.organization ?? null,
+      project: settings.project ?? null,
+      keyFingerprint: keyFingerprint(settings.apiKey),
+    });
+    endpointOfSettings.set(settings, endpoint);
+  }
+  // A copy: it goes into each session's outputs.
+  return { ...endpoint };
 }
 
 const FIELDS: Array<[keyof ApiEndpoint, string]> = [

@@ -66,7 +66,7 @@ function withoutProvider(props: Props | undefined): Props {
  * module by name and delegates every call here, so none of this code is captured into state.
  */
 export class SessionLifecycle implements dynamic.ResourceProvider {
-  private stack: StackSettings = {};
+  private stack: Readonly<StackSettings> = {};
   /** Why the last configure failed: every later call fails with it, never falling back to the environment. */
   private configError?: Error;
   private readonly now: () => number;

@@ -373,6 +373,27 @@ describe("SessionLifecycle against the emulator", () => {
   });
 
   describe("configuration", () => {
+    it("reads the environment at each call: a key, project or endpoint changed between two creates is the one used", async () => {
+      const env = { ...ctx.env };
+      const session = lifecycle({ env });
+      const first = await session.create(inputs);
+      env.OPENAI_API_KEY = "sk-rotated-0123456789";
+      env.OPENAI_PROJECT_ID = "proj_second";
+      const second = await session.create(inputs);
+      const fingerprint = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 12);
+      assert.equal(first.outs.apiEndpoint.keyFingerprint, fingerprint(TEST_API_KEY));
+      assert.deepEqual(
+        [second.outs.apiEndpoint.keyFingerprint, second.outs.apiEndpoint.project],
+        [fingerprint("sk-rotated-0123456789"), "proj_second"],
+      );
+      const sent = ctx.emulator.requests.filter((request) => request.method === "POST").at(-1);
+      assert.equal(sent?.headers["openai-project"], "proj_second");
+      env.OPENAI_BASE_URL = "http://127.0.0.1:1/v1";
+      await assert.rejects(session.create(inputs), /127\.0\.0\.1:1/);
+      delete env.OPENAI_API_KEY;
+      await assert.rejects(session.create(inputs), /No OpenAI API key/);
+    });
+
     it("prefers stack config over the environment", async () => {
       const provider = lifecycle({
         env: { OPENAI_API_KEY: "sk-from-env-but-wrong", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },

@@ -148,6 +148,39 @@ describe("settings", () => {
     assert.throws(() => resolveSettings({}, {}), MissingApiKeyError);
     assert.throws(() => resolveSettings({}, { OPENAI_API_KEY: "" }), /chatkit:apiKey/);
   });
+
+  it("resolves again whenever a variable it reads changes, even on the same env object", () => {
+    const names = ["OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_BASE_URL"] as const;
+    const values = [undefined, "", "sk-one-0123456789", "sk-two-0123456789", "org_1", "proj 1", "http://x/v1", "x/v1"];
+    const outcome = (resolve: () => unknown) => {
+      try {
+        return resolve();
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...names), fc.constantFrom(...values)), { maxLength: 12 }),
+        fc.constantFrom<Record<string, string>>({}, { apiKey: "sk-stack-0123456789" }, { baseUrl: "http://stack/v1" }),
+        (steps, stack) => {
+          const env: NodeJS.ProcessEnv = {};
+          outcome(() => resolveSettings(stack, env));
+          for (const [name, value] of steps) {
+            if (value === undefined) delete env[name];
+            else env[name] = value;
+            // The same stack object and env object as the call before, then a copy of each: the
+            // answers must match, so nothing from before the change was kept.
+            assert.deepEqual(
+              outcome(() => resolveSettings(stack, env)),
+              outcome(() => resolveSettings({ ...stack }, { ...env })),
+            );
+            outcome(() => resolveSettings(stack, env));
+          }
+        },
+      ),
+    );
+  });
 });
 
 describe("settings: what a user sets, at the edges", () => {
