@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import Module = require("node:module");
 import { ChatKitSessionProvider } from "../../provider/chatkitSessionProvider";
 import { lifecycle } from "../../provider/index";
 
@@ -26,6 +27,64 @@ describe("ChatKitSessionProvider (the serialized, thin provider)", () => {
     } finally {
       for (const [method, original] of saved) (lifecycle as any)[method] = original;
     }
+  });
+
+  describe("when pulumi-chatkit/provider cannot be loaded", () => {
+    type Resolve = (request: string, ...rest: unknown[]) => string;
+    const loader = Module as unknown as { _resolveFilename: Resolve };
+    let original: Resolve;
+    /** Makes the package's own module fail to resolve with `error`, as it does once uninstalled. */
+    const failLoading = (error: Error) => {
+      loader._resolveFilename = function (this: unknown, request, ...rest) {
+        if (request === "pulumi-chatkit/provider") throw error;
+        return original.call(this, request, ...rest);
+      };
+    };
+    beforeEach(() => {
+      original = loader._resolveFilename;
+    });
+    afterEach(() => {
+      loader._resolveFilename = original;
+    });
+
+    it("says the package is missing and how to put it back, on every method, without the require stack", async () => {
+      const missing = Object.assign(
+        new Error("Cannot find module 'pulumi-chatkit/provider'\nRequire stack:\n- /home/someone/project/index.js"),
+        { code: "MODULE_NOT_FOUND" },
+      );
+      failLoading(missing);
+      const provider = new ChatKitSessionProvider();
+      const calls: Array<() => Promise<unknown>> = [
+        () => provider.create({}),
+        () => provider.delete("cksess_1", {}),
+        () => provider.read("id"),
+      ];
+      for (const call of calls) {
+        const error = await Promise.resolve()
+          .then(call)
+          .then(
+            () => assert.fail("expected the call to fail"),
+            (thrown: Error) => thrown,
+          );
+        assert.match(
+          error.message,
+          /^The npm package pulumi-chatkit, which manages this stack's ChatKit sessions, cannot be loaded/,
+        );
+        assert.match(error.message, /\(Cannot find module 'pulumi-chatkit\/provider'\)/);
+        assert.match(error.message, /Install it again in this project, from the tarball or git URL it came from/);
+        assert.match(error.message, /uninstall it only after pulumi destroy/);
+        assert.ok(!error.message.includes("Require stack") && !error.message.includes("/home/"), error.message);
+      }
+    });
+
+    it("passes any other loading failure on as it is", async () => {
+      const broken = Object.assign(new Error("Unexpected token in provider/index.js"), { code: "ERR_SYNTAX" });
+      failLoading(broken);
+      await assert.rejects(
+        Promise.resolve().then(() => new ChatKitSessionProvider().check({}, {})),
+        (error) => error === broken,
+      );
+    });
   });
 
   it("holds no state of its own to serialize", () => {

@@ -188,5 +188,9 @@ describe("the API's clock, learned from a create answer (exact figures)", () => 
     ]) {
       assert.equal(saneOffset(untrusted), undefined, String(untrusted));
     }
+    // A century of 365.25-day years is the last offset trusted, either way.
+    const century = 100 * 365.25 * DAY;
+    assert.deepEqual([saneOffset(century), saneOffset(-century)], [century, -century]);
+    assert.deepEqual([saneOffset(century + 0.001), saneOffset(-century - 0.001)], [undefined, undefined]);
   });
 });

@@ -332,6 +332,18 @@ describe("SessionLifecycle against the emulator", () => {
       assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active");
     });
 
+    it("refuses inputs that check never accepted, with a clear message and nothing sent", async () => {
+      const sentBefore = ctx.emulator.requests.length;
+      for (const given of [null, "user-1", { user: "user-1" }, { workflow: { id: "wf_1" } }, { user: 1, workflow: {} }]) {
+        await assert.rejects(
+          lifecycle().create(given as never),
+          /^Error: Invalid ChatKitSession inputs: user and workflow.id must be strings \(run check first\)$/,
+          JSON.stringify(given),
+        );
+      }
+      assert.equal(ctx.emulator.requests.length, sentBefore);
+    });
+
     it("records where the session lives: endpoint, organization, project and a key fingerprint, never the key", async () => {
       const { outs } = await lifecycle({ env: { ...ctx.env, OPENAI_PROJECT_ID: "proj_1" } }).create(inputs);
       const fingerprint = createHash("sha256").update(TEST_API_KEY).digest("hex").slice(0, 12);
