@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import Module = require("node:module");
+import { Module } from "node:module";
 import { ChatKitSessionProvider } from "../../provider/chatkitSessionProvider";
 import { lifecycle } from "../../provider/index";
 

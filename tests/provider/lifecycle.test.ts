@@ -334,7 +334,13 @@ describe("SessionLifecycle against the emulator", () => {
 
     it("refuses inputs that check never accepted, with a clear message and nothing sent", async () => {
       const sentBefore = ctx.emulator.requests.length;
-      for (const given of [null, "user-1", { user: "user-1" }, { workflow: { id: "wf_1" } }, { user: 1, workflow: {} }]) {
+      for (const given of [
+        null,
+        "user-1",
+        { user: "user-1" },
+        { workflow: { id: "wf_1" } },
+        { user: 1, workflow: {} },
+      ]) {
         await assert.rejects(
           lifecycle().create(given as never),
           /^Error: Invalid ChatKitSession inputs: user and workflow.id must be strings \(run check first\)$/,
