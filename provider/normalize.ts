@@ -108,7 +108,8 @@ export function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      // The keys of one object are distinct, so no two compare equal.
+      .sort(([a], [b]) => (a < b ? -1 : 1));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
@@ -142,11 +143,15 @@ export function recordedSession(state: Record<string, unknown>): RecordedSession
 }
 
 function unixSeconds(value: unknown): number | undefined {
-  let number: number | undefined;
-  if (typeof value === "number") number = value;
-  else if (typeof value === "string" && value.trim() !== "") {
-    number = Number.isFinite(Number(value)) ? Number(value) : Date.parse(value) / 1000;
-  }
+  // A blank string reads as 0, which is refused below like any time not after 1970.
+  const number =
+    typeof value === "number"
+      ? value
+      : typeof value === "string"
+        ? Number.isFinite(Number(value))
+          ? Number(value)
+          : Date.parse(value) / 1000
+        : undefined;
   if (number === undefined || !Number.isFinite(number) || number <= 0) return undefined;
   return number > LARGEST_SECONDS ? number / 1000 : number;
 }

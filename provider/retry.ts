@@ -30,16 +30,23 @@ export class AttemptsFailed extends Error {
   }
 }
 
-/** The wait the server asked for, from retry-after-ms or Retry-After (seconds or an HTTP date). */
+/** A plain non-negative decimal, the only number form either header holds. */
+const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
+
+/**
+ * The wait the server asked for, from retry-after-ms or Retry-After (seconds or an HTTP date), or
+ * undefined when neither holds one: a malformed value ("-5", "", "soon") is ignored, and the
+ * usual backoff applies. Date.parse alone would read "-5" as a day in 2001, so a date must name
+ * its day or month in letters, as an HTTP date does.
+ */
 export function retryAfterMs(error: unknown, nowMs: number): number | undefined {
   if (!(error instanceof APIError) || !error.headers) return undefined;
-  const millis = Number(error.headers.get("retry-after-ms") ?? Number.NaN);
-  if (Number.isFinite(millis) && millis >= 0) return millis;
+  const millis = error.headers.get("retry-after-ms");
+  if (millis != null && DECIMAL.test(millis)) return Number(millis);
   const header = error.headers.get("retry-after");
   if (header == null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
+  if (DECIMAL.test(header)) return Number(header) * 1000;
+  const date = /[a-z]/i.test(header) ? Date.parse(header) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
@@ -89,13 +96,14 @@ export async function withRetries<T>(
       const spent = deps.now() - started;
       if (spent + wait + minAttempt > policy.budgetMs) {
         const budget = `${formatSeconds(policy.budgetMs)} retry budget (chatkit:retryBudgetSeconds)`;
-        const asks = asked !== undefined ? `the API asked to wait ${formatSeconds(asked)} before retrying` : undefined;
         const reason =
-          asks && asked !== undefined && asked >= policy.budgetMs
-            ? `gave up (${asks}, longer than the whole ${budget})`
-            : asks
-              ? `gave up (${asks}; with ${formatSeconds(spent)} already spent, less than ${formatSeconds(minAttempt)} would be left for another attempt within the ${budget})`
-              : `gave up (the ${budget} is spent: ${formatSeconds(spent)} used, and the next wait of ${formatSeconds(wait)} would leave no time for another attempt)`;
+          asked === undefined
+            ? `gave up (the ${budget} is spent: ${formatSeconds(spent)} used, and the next wait of ${formatSeconds(wait)} would leave no time for another attempt)`
+            : `gave up (the API asked to wait ${formatSeconds(asked)} before retrying${
+                asked >= policy.budgetMs
+                  ? `, longer than the whole ${budget}`
+                  : `; with ${formatSeconds(spent)} already spent, less than ${formatSeconds(minAttempt)} would be left for another attempt within the ${budget}`
+              })`;
         throw new AttemptsFailed(error, attempt, reason);
       }
       await deps.sleep(wait);

@@ -131,8 +131,8 @@ describe("the emulator's live page, in a browser", function () {
     await call(`${emulator.url}/chatkit/sessions`, "POST", { user: "u", workflow: { id: "wf_page" } });
     const first = page.locator("#requests tbody tr").first();
     await first.locator("text=injected fault: status").waitFor({ timeout: 10_000 });
-    assert.match(await first.locator('td[data-label="Status"]').textContent(), /500/);
-    assert.match(await first.locator('td[data-label="Error"]').textContent(), /server_error: Injected fault/);
+    assert.match((await first.locator('td[data-label="Status"]').textContent()) ?? "", /500/);
+    assert.match((await first.locator('td[data-label="Error"]').textContent()) ?? "", /server_error: Injected fault/);
   });
 
   it("cancels and expires sessions, and queues a 429, from its teaching controls by keyboard", async () => {

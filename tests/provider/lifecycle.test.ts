@@ -218,10 +218,18 @@ describe("SessionLifecycle against the emulator", () => {
       assert.deepEqual(diff.replaces, ["expiresAt"]);
     });
 
-    it("keeps a session recorded as cancelled as it is: the next up replaces it", async () => {
+    it("keeps a session recorded as cancelled or expired as it is, with no warning: the next up replaces it", async () => {
       const { id, outs } = await lifecycle().create(inputs);
-      const cancelled = { ...outs, status: "cancelled" };
-      assert.deepEqual(await lifecycle().read(id, cancelled), { id, props: cancelled });
+      const warnings: string[] = [];
+      for (const status of ["cancelled", "expired"]) {
+        const ended = { ...outs, status };
+        assert.deepEqual(await lifecycle({ warn: (message) => warnings.push(message) }).read(id, ended), {
+          id,
+          props: ended,
+        });
+        assert.deepEqual((await lifecycle().diff(id, ended, inputs)).replaces, ["expiresAt"]);
+      }
+      assert.deepEqual(warnings, []);
     });
   });
 
@@ -238,6 +246,9 @@ describe("SessionLifecycle against the emulator", () => {
       ],
       ["expiresAt in milliseconds", (outs) => ({ ...outs, expiresAt: Number(outs.expiresAt) * 1000 }), "keep"],
       ["expiresAt missing", ({ expiresAt: _at, ...rest }) => rest, "replace"],
+      ["expiresAt 0, no time after 1970", (outs) => ({ ...outs, expiresAt: 0 }), "replace"],
+      ["expiresAt negative", (outs) => ({ ...outs, expiresAt: -5 }), "replace"],
+      ["expiresAt a blank string", (outs) => ({ ...outs, expiresAt: "  " }), "replace"],
       ["only __provider", () => ({ __provider: "x" }), "replace"],
     ];
     for (const [name, reshape, decision] of shapes) {

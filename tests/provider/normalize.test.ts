@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { SessionLifecycle } from "../../provider/lifecycle";
-import { canonicalJson, effectiveRenewBefore, normalize } from "../../provider/normalize";
+import { canonicalJson, effectiveRenewBefore, normalize, recordedSession } from "../../provider/normalize";
 import { useEmulator } from "../helpers/emulator";
 
 describe("normalize", () => {
@@ -42,6 +42,21 @@ describe("normalize", () => {
       canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } }),
       '{"a":{"d":[1,{"x":1,"y":2}]},"b":1}',
     );
+  });
+
+  it("writes the same canonical JSON whatever order an object's keys were written in", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue({ maxDepth: 1 })), (value) => {
+        const reversed = Object.fromEntries(Object.entries(value).reverse());
+        assert.equal(canonicalJson(reversed), canonicalJson(value));
+      }),
+    );
+  });
+
+  it("reads a recorded expiry up to 1e11 as seconds and anything larger as milliseconds", () => {
+    assert.equal(recordedSession({ expiresAt: 1e11 }).expiresAt, 1e11);
+    assert.equal(recordedSession({ expiresAt: 1e11 + 1000 }).expiresAt, 1e8 + 1);
+    assert.equal(recordedSession({ expiresAt: "1800000000000" }).expiresAt, 1_800_000_000);
   });
 });
 

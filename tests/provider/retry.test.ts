@@ -23,6 +23,17 @@ describe("retry", () => {
     assert.equal(retryAfterMs(new Error("plain"), now), undefined);
   });
 
+  it("ignores a wait that is neither a plain number nor an HTTP date, so the usual backoff applies", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    for (const value of ["-5", "-0.5", "", "  ", "soon", "1e3", "0x10", "5s"]) {
+      assert.equal(retryAfterMs(apiError(429, { "retry-after": value }), now), undefined, JSON.stringify(value));
+      // A malformed retry-after-ms leaves Retry-After to decide.
+      assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": value, "retry-after": "2" }), now), 2000);
+    }
+    assert.equal(retryAfterMs(apiError(429, { "retry-after": " 1.5 " }), now), 1500);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }), now), 0);
+  });
+
   it("backs off exponentially from 0.5 s, capped at 8 s, with up to a quarter of jitter", () => {
     const policy = { maxRetries: 10, budgetMs: 60_000 };
     assert.deepEqual(
