@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import * as net from "node:net";
-import { type Emulator, startEmulator } from "../../emulator/server";
+import { startEmulator } from "../../emulator/server";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { call, HEADERS, rootOf } from "./call";
 
@@ -333,7 +333,6 @@ describe("the emulator's own address", () => {
 });
 
 describe("the emulator on an IPv6 address", () => {
-  let emulator: Emulator | undefined;
   before(async function () {
     // Some containers have no IPv6 loopback: then there is nothing to check.
     const usable = await new Promise<boolean>((resolve) => {
@@ -344,17 +343,38 @@ describe("the emulator on an IPv6 address", () => {
       console.log("      skipped: this machine has no IPv6 loopback (::1)");
       this.skip();
     }
-    emulator = await startEmulator({ host: "::1" });
   });
-  after(() => emulator?.close());
 
+  // Each test starts its own emulator, so that what it checks runs inside the test.
   it("gives URLs with the address in brackets and answers its page there", async () => {
-    const { url, pageUrl, port } = emulator as Emulator;
-    assert.equal(url, `http://[::1]:${port}/v1`);
-    assert.equal(pageUrl, `http://[::1]:${port}/`);
-    assert.equal((await call(`${pageUrl}_emulator/state`, "GET")).status, 200);
-    assert.equal((await call(`${url}/chatkit/threads`, "GET")).status, 200);
-    assert.equal(await statusWithHost(port, "::1", `localhost:${port}`), 200, "localhost names ::1 too");
+    const emulator = await startEmulator({ host: "::1" });
+    try {
+      const { url, pageUrl, port } = emulator;
+      assert.equal(url, `http://[::1]:${port}/v1`);
+      assert.equal(pageUrl, `http://[::1]:${port}/`);
+      assert.equal((await call(`${pageUrl}_emulator/state`, "GET")).status, 200);
+      assert.equal((await call(`${url}/chatkit/threads`, "GET")).status, 200);
+      assert.equal(await statusWithHost(port, "::1", `localhost:${port}`), 200, "localhost names ::1 too");
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("listens only on 127.0.0.1 unless told otherwise", async () => {
+    const emulator = await startEmulator({});
+    try {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(emulator.port, "::1");
+        socket.once("connect", () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once("error", () => resolve(false));
+      });
+      assert.equal(reached, false, "reachable on ::1");
+    } finally {
+      await emulator.close();
+    }
   });
 
   it("takes :: for every address: any host name on its port", async () => {
@@ -363,6 +383,17 @@ describe("the emulator on an IPv6 address", () => {
       assert.equal(await statusWithHost(any.port, "::1", `machine.lan:${any.port}`), 200);
     } finally {
       await any.close();
+    }
+  });
+});
+
+describe("the emulator on a port already taken", () => {
+  it("rejects its start with the listen error, instead of crashing", async () => {
+    const first = await startEmulator({});
+    try {
+      await assert.rejects(startEmulator({ port: first.port }), /EADDRINUSE/);
+    } finally {
+      await first.close();
     }
   });
 });
