@@ -112,6 +112,11 @@ describe("wire: an answer is read only when it has a whole session's shape", () 
       }),
     ],
     [
+      "no thread titling",
+      (a) => ({ ...a, chatkit_configuration: { ...a.chatkit_configuration, automatic_thread_titling: undefined } }),
+    ],
+    ["history as null", (a) => ({ ...a, chatkit_configuration: { ...a.chatkit_configuration, history: null } })],
+    [
       "no file upload",
       (a) => ({ ...a, chatkit_configuration: { ...a.chatkit_configuration, file_upload: undefined } }),
     ],
