@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ChatKitSessionProvider } from "../provider/chatkitSessionProvider";
 import type { ApiEndpoint } from "../provider/endpoint";
-import { markDerivedSecrets } from "./derivedSecrets";
+import { endpointFromSecretConfig, markDerivedSecrets } from "./derivedSecrets";
 import { checkResourceOptions } from "./resourceOptions";
 
 type Flag = pulumi.Input<{ enabled?: pulumi.Input<boolean> }>;
@@ -78,7 +78,13 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ChatKitSessionArgs, opts?: pulumi.CustomResourceOptions) {
     checkResourceOptions(name, opts);
-    const additionalSecretOutputs = [...new Set([...(opts?.additionalSecretOutputs ?? []), "clientSecret"])];
+    const additionalSecretOutputs = [
+      ...new Set([
+        ...(opts?.additionalSecretOutputs ?? []),
+        "clientSecret",
+        ...(endpointFromSecretConfig() ? ["apiEndpoint"] : []),
+      ]),
+    ];
     const props = {
       // Every optional input and output key is seeded, so that each exists on the resource as an output
       // and preview shows it as unknown.

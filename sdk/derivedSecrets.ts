@@ -24,3 +24,19 @@ export function markDerivedSecrets<T>(
     return expiresAfter as T;
   })();
 }
+
+/** The stack config that apiEndpoint records as it is (the API key only by fingerprint). */
+const RECORDED_IN_API_ENDPOINT = ["chatkit:baseUrl", "chatkit:organization", "chatkit:project"];
+
+/**
+ * True when a setting that apiEndpoint records was set with `--secret`: nothing links that output
+ * to the config for the engine, so the resource has to ask for it to be secret. Whether a key is
+ * secret is known only through a function @pulumi/pulumi keeps internal; should a release drop
+ * it, apiEndpoint is kept secret rather than risk a secret in plain text.
+ */
+export function endpointFromSecretConfig(
+  isConfigSecret = (pulumi.runtime as { isConfigSecret?: unknown }).isConfigSecret,
+): boolean {
+  if (typeof isConfigSecret !== "function") return true;
+  return RECORDED_IN_API_ENDPOINT.some((key) => isConfigSecret(key) === true);
+}
