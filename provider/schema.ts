@@ -182,10 +182,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
 function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "number") return "a number";
   if (typeof value === "string") return `a string of ${codePoints(value)} characters`;
   if (typeof value === "object") return "an object";
-  return typeof value === "undefined" ? "nothing" : `a ${typeof value}`;
+  return value === undefined ? "nothing" : `a ${typeof value}`; // a number, a boolean, a function…
 }
 
 /**
@@ -218,8 +217,9 @@ const snakeToCamel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string)
 function unknownKeyReason(key: string, path: readonly PropertyKey[], known: readonly string[]): string {
   if (path.length === 0 && Object.hasOwn(KNOWN_MISTAKES, key)) return `${key} ${KNOWN_MISTAKES[key]}`;
   const where = formatPath([...path, key]);
+  // The key itself is not known, so if its camelCase form is, the two differ.
   const camel = snakeToCamel(key);
-  if (camel !== key && known.includes(camel)) return `${where} is not known: inputs are camelCase, use ${camel}`;
+  if (known.includes(camel)) return `${where} is not known: inputs are camelCase, use ${camel}`;
   const lower = key.toLowerCase();
   const closest = known
     .map((candidate) => ({ candidate, distance: levenshtein(lower, candidate.toLowerCase()) }))
@@ -267,7 +267,7 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
       if (issue.origin === "string") return `${where} must not be empty`;
       return `${where} must be at least ${issue.minimum}, got ${describeNumber(value)}`;
     case "too_big":
-      if (where.endsWith("expiresAfter.seconds")) {
+      if (where === "expiresAfter.seconds") {
         return `${where} must be at most ${issue.maximum} (a session never lives longer than 10 minutes), got ${describeNumber(value)}`;
       }
       return `${where} must be at most ${issue.maximum}, got ${describeNumber(value)}`;

@@ -320,6 +320,13 @@ describe("check: what passes", () => {
     assert.deepEqual(validateInputs(withWorkflow({ stateVariables: { [key]: 1 } })).failures, []);
   });
 
+  it("accepts a state variable of each primitive kind: a string, a number and a boolean", () => {
+    assert.deepEqual(
+      validateInputs(withWorkflow({ stateVariables: { plan: "pro", seats: 3, trial: false } })).failures,
+      [],
+    );
+  });
+
   it("accepts the bare-number shorthand and an anchor left out", () => {
     assert.deepEqual(validateInputs({ ...valid, expiresAfter: 1 }).failures, []);
     assert.deepEqual(validateInputs({ ...valid, expiresAfter: { seconds: 600 } }).failures, []);
@@ -448,5 +455,142 @@ describe("check: failures never show a value that may be a secret", () => {
       "triggers.rotation must be a string, got a number",
     ]);
     assert.match(reasons({ user: "u", workflow: { id: "wf_1" }, expiresAfter: 900 })[0] ?? "", /got the number 900$/);
+  });
+});
+
+describe("check: the exact wording of failures", () => {
+  const failuresOf = (inputs: unknown) => validateInputs(inputs).failures;
+  const keys = "user, workflow, chatkitConfiguration, expiresAfter, rateLimits, renewBefore, triggers";
+
+  it("names the inputs themselves when they are not an object", () => {
+    for (const [inputs, described] of [
+      [null, "null"],
+      [["wf_1"], "an array"],
+      ["wf", "a string of 2 characters"],
+    ] as const) {
+      assert.deepEqual(failuresOf(inputs), [
+        { property: "the inputs", reason: `the inputs must be an object, got ${described}` },
+      ]);
+    }
+  });
+
+  it("describes a value of any other kind by its kind: nothing, a boolean, a function, a bigint", () => {
+    const rule = "must be a string, number or boolean (state variables are primitive)";
+    assert.deepEqual(failuresOf(withWorkflow({ stateVariables: { gone: undefined, run: () => 1, big: 10n } })), [
+      { property: "workflow.stateVariables.gone", reason: `workflow.stateVariables.gone ${rule}, got nothing` },
+      { property: "workflow.stateVariables.run", reason: `workflow.stateVariables.run ${rule}, got a function` },
+      { property: "workflow.stateVariables.big", reason: `workflow.stateVariables.big ${rule}, got a bigint` },
+    ]);
+    assert.deepEqual(failuresOf({ ...valid, user: true }), [
+      { property: "user", reason: "user must be a string, got a boolean" },
+    ]);
+  });
+
+  it("shows a number in quotes where a number belongs: up to 12 digits and 6 decimals", () => {
+    for (const [given, described] of [
+      ["1.25", 'the string "1.25"'],
+      ["1.123456", 'the string "1.123456"'],
+      ["1.1234567", "a string of 9 characters"],
+      ["123456789012", 'the string "123456789012"'],
+      ["1234567890123", "a string of 13 characters"],
+    ]) {
+      assert.deepEqual(failuresOf({ ...valid, renewBefore: given }), [
+        { property: "renewBefore", reason: `renewBefore must be a number, got ${described}` },
+      ]);
+    }
+  });
+
+  it("suggests a known key within 3 edits, or one that the key (4 characters or more) begins", () => {
+    const expected: [string, string][] = [
+      ["userIds", "userIds is not known: did you mean user?"], // 3 edits from user
+      ["userName", `userName is not known; the properties here are ${keys}`], // 4 edits from user
+      ["expi", "expi is not known: did you mean expiresAfter?"], // 4 edits, but begins expiresAfter
+      ["exp", `exp is not known; the properties here are ${keys}`], // too short to stand for a prefix
+    ];
+    for (const [key, reason] of expected) {
+      assert.deepEqual(failuresOf({ ...valid, [key]: 1 }), [{ property: key, reason }]);
+    }
+  });
+
+  it("explains a mistaken field of the API page only at the top level", () => {
+    assert.match(failuresOf({ ...valid, scope: "x" })[0]?.reason ?? "", /^scope is not a field/);
+    assert.deepEqual(failuresOf(withWorkflow({ scope: "x" })), [
+      {
+        property: "workflow.scope",
+        reason: "workflow.scope is not known; the properties here are id, version, stateVariables, tracing",
+      },
+    ]);
+  });
+
+  it("gives the quoted-number hint for expiresAfter alone, with the number trimmed", () => {
+    assert.deepEqual(failuresOf({ ...valid, expiresAfter: " 300 " }), [
+      {
+        property: "expiresAfter",
+        reason:
+          'expiresAfter must be a number of seconds, got the string " 300 ": write it without quotes (expiresAfter: 300 is shorthand for { anchor: "created_at", seconds: 300 }), or as { seconds: 300 }',
+      },
+    ]);
+    assert.match(failuresOf({ ...valid, expiresAfter: "1.25" })[0]?.reason ?? "", /\(expiresAfter: 1\.25 is shorthand/);
+    for (const given of ["x600", "600x", "6 00", "-600"]) {
+      assert.deepEqual(failuresOf({ ...valid, expiresAfter: given }), [
+        {
+          property: "expiresAfter",
+          reason: `expiresAfter must be an object, got a string of ${given.length} characters`,
+        },
+      ]);
+    }
+    assert.deepEqual(failuresOf({ ...valid, workflow: "123" }), [
+      { property: "workflow", reason: "workflow must be an object, got a string of 3 characters" },
+    ]);
+  });
+
+  it("says a session never lives longer than 10 minutes for expiresAfter.seconds alone", () => {
+    assert.deepEqual(failuresOf({ ...valid, expiresAfter: { seconds: 601 } }), [
+      {
+        property: "expiresAfter.seconds",
+        reason:
+          "expiresAfter.seconds must be at most 600 (a session never lives longer than 10 minutes), got the number 601",
+      },
+    ]);
+    assert.deepEqual(failuresOf(withConfig({ fileUpload: { maxFileSize: 513 } })), [
+      {
+        property: "chatkitConfiguration.fileUpload.maxFileSize",
+        reason: "chatkitConfiguration.fileUpload.maxFileSize must be at most 512, got the number 513",
+      },
+    ]);
+  });
+
+  it("checks renewBefore against the lifetime only when both are whole numbers in their ranges", () => {
+    const inRange = (value: unknown, min: number, max: number) =>
+      Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+    const wrongNumber = fc.oneof(
+      fc.integer({ max: 0 }),
+      fc.integer({ min: 601 }),
+      fc.double({ noInteger: true, noNaN: true, noDefaultInfinity: true }),
+      fc.constant(2 ** 60),
+      fc.integer({ min: 0, max: 1200 }).map(String),
+    );
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 1200 }), wrongNumber),
+        fc.oneof(fc.integer({ min: 1, max: 600 }), wrongNumber),
+        (renewBefore, lifetime) => {
+          const failures = failuresOf({ ...valid, expiresAfter: { seconds: lifetime }, renewBefore });
+          const crossField = failures.some((f) => f.reason.includes("less than the session's lifetime"));
+          const checked = inRange(renewBefore, 0, Number.MAX_SAFE_INTEGER) && inRange(lifetime, 1, 600);
+          assert.equal(crossField, checked && (renewBefore as number) >= (lifetime as number));
+        },
+      ),
+      {
+        examples: [
+          [700.5, 600], // renewBefore not whole, past the lifetime
+          ["700", 600], // renewBefore in quotes
+          [2 ** 60, 600], // renewBefore past the safe integers
+          [0, 0], // the lifetime below 1
+          [600, 601], // the lifetime above 600
+          [1, 0.5], // the lifetime not whole
+        ],
+      },
+    );
   });
 });
