@@ -51,12 +51,21 @@ const ON_HEADERS = Symbol("chatkit.onHeaders");
 interface ReportingFetchOptions {
   redirect: "manual";
   [ON_HEADERS]: (status: number) => void;
+  [ENDS]: AbortSignal;
 }
 
-/** fetch, reporting each answer's status to the request that is waiting for it. */
+/**
+ * The attempt's own signal, given to fetch in place of the SDK's. Handed to the SDK as its
+ * `signal` option, it would be linked to the SDK's own with an event listener on every request,
+ * which costs more than all the rest the provider adds to a create.
+ */
+const ENDS = Symbol("chatkit.ends");
+
+/** fetch, ended by the attempt's own signal, reporting each answer's status to the attempt waiting for it. */
 const reportingFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init);
-  (init as Partial<ReportingFetchOptions> | undefined)?.[ON_HEADERS]?.(response.status);
+  const options = init as (RequestInit & Partial<ReportingFetchOptions>) | undefined;
+  const response = await fetch(input, options?.[ENDS] ? { ...options, signal: options[ENDS] } : options);
+  options?.[ON_HEADERS]?.(response.status);
   return response;
 };
 
@@ -95,11 +104,14 @@ export function clientFor(settings: Readonly<ResolvedSettings>): OpenAI {
 
 /** What a request starter receives and passes to the SDK call as its request options. */
 export interface RequestOptions {
-  /** Ends the attempt. */
-  signal: AbortSignal;
   /** The SDK's own timeout, set past ours. */
   timeout: number;
   fetchOptions: ReportingFetchOptions;
+}
+
+/** The signal that ends the attempt these options belong to: fetch is given it in place of the SDK's. */
+export function attemptSignal(options: RequestOptions): AbortSignal {
+  return options.fetchOptions[ENDS];
 }
 
 /**
@@ -136,9 +148,9 @@ export async function boundedRequest(
         [ON_HEADERS]: (arrived) => {
           status = arrived;
         },
+        [ENDS]: controller.signal,
       };
       response = await start({
-        signal: controller.signal,
         timeout: Math.ceil(Math.min(limitMs + 1000, MAX_TIMER_MS)),
         fetchOptions,
       }).asResponse();

@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { boundedRequest, clientFor, type RequestOptions } from "../../provider/client";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { attemptSignal, boundedRequest, clientFor, type RequestOptions } from "../../provider/client";
 import { AttemptTimedOutError } from "../../provider/errors";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { resolveSettings } from "../../provider/settings";
@@ -141,7 +143,7 @@ describe("boundedRequest: one attempt, answer included, within its time", () => 
     const error = await rejection(boundedRequest(start, 20, "http://api.test/v1"));
     assert.ok(error instanceof AttemptTimedOutError);
     assert.equal(error.message, "no answer within 0.02 s");
-    assert.equal(started[0]?.signal.aborted, true);
+    assert.equal(attemptSignal(started[0]!).aborted, true);
   });
 
   it("tells a body that stopped arriving from no answer at all", async () => {
@@ -150,7 +152,7 @@ describe("boundedRequest: one attempt, answer included, within its time", () => 
     assert.ok(error instanceof AttemptTimedOutError);
     assert.equal(error.message, "the answer did not finish arriving within 0.02 s (the API had started answering)");
     assert.equal(error.answerStarted, true);
-    assert.equal(started[0]?.signal.aborted, true);
+    assert.equal(attemptSignal(started[0]!).aborted, true);
   });
 
   it("leaves nothing running once the answer is read: the finished request is never aborted later", async () => {
@@ -159,7 +161,42 @@ describe("boundedRequest: one attempt, answer included, within its time", () => 
     // Timers fire in the order they fall due: by the end of this wait, the attempt's own 20 ms
     // timer would have fired had it been left running.
     await new Promise((resolve) => setTimeout(resolve, 60));
-    assert.equal(started[0]?.signal.aborted, false);
+    assert.equal(attemptSignal(started[0]!).aborted, false);
+  });
+
+  it("closes the real connection when the attempt ends, before the answer and while its body is stalled", async () => {
+    const closed: string[] = [];
+    const server = createServer((req, res) => {
+      req.on("close", () => closed.push(req.url ?? ""));
+      // The create gets no answer at all; the cancel gets its headers and one byte, then nothing.
+      if (req.url?.endsWith("/cancel")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.write("{");
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    try {
+      const client = clientFor(resolveSettings({ apiKey: "sk-bounded-0123", baseUrl }, {}));
+      const noAnswer = await rejection(
+        boundedRequest(
+          (options) => client.beta.chatkit.sessions.create({ user: "u", workflow: { id: "wf" } }, options),
+          100,
+          baseUrl,
+        ),
+      );
+      assert.equal(noAnswer.message, "no answer within 0.1 s");
+      const stalled = await rejection(
+        boundedRequest((options) => client.beta.chatkit.sessions.cancel("cksess_stalled", options), 100, baseUrl),
+      );
+      assert.equal(stalled.message, "the answer started (HTTP 200) and did not finish within 0.1 s");
+      // Only the attempt's own signal can end a stalled body: the SDK's timer stops at the headers.
+      while (closed.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(closed.sort(), ["/v1/chatkit/sessions", "/v1/chatkit/sessions/cksess_stalled/cancel"]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("waits out a limit longer than a timer can hold, instead of ending the attempt at once", async () => {
