@@ -104,8 +104,6 @@ export function clientFor(settings: Readonly<ResolvedSettings>): OpenAI {
 
 /** What a request starter receives and passes to the SDK call as its request options. */
 export interface RequestOptions {
-  /** The SDK's own timeout, set past ours. */
-  timeout: number;
   fetchOptions: ReportingFetchOptions;
 }
 
@@ -142,7 +140,8 @@ export async function boundedRequest(
   const attempt = async () => {
     let response: Response;
     try {
-      // The SDK's timer is set past ours, so ours decides; it only guards against a lost one.
+      // The SDK's own timer (its default) ends only the SDK's signal, which fetch is not given: the
+      // attempt's timer alone decides.
       const fetchOptions: ReportingFetchOptions = {
         redirect: "manual",
         [ON_HEADERS]: (arrived) => {
@@ -150,10 +149,7 @@ export async function boundedRequest(
         },
         [ENDS]: controller.signal,
       };
-      response = await start({
-        timeout: Math.ceil(Math.min(limitMs + 1000, MAX_TIMER_MS)),
-        fetchOptions,
-      }).asResponse();
+      response = await start({ fetchOptions }).asResponse();
     } catch (error) {
       throw classifySendFailure(error, baseURL);
     }

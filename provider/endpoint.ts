@@ -6,7 +6,7 @@ import type { ResolvedSettings } from "./settings";
  * session is visible only there, so a "not found" from anywhere else proves nothing about it.
  */
 export interface ApiEndpoint {
-  /** The base URL, without any user name or password. */
+  /** The base URL (settings refuse one with a user name or password). */
   baseUrl: string;
   organization: string | null;
   project: string | null;
@@ -18,19 +18,6 @@ export function keyFingerprint(apiKey: string): string {
   return createHash("sha256").update(apiKey).digest("hex").slice(0, 12);
 }
 
-/** The base URL without user name and password, so that none is ever recorded or shown. */
-export function withoutUserinfo(baseURL: string): string {
-  try {
-    const url = new URL(baseURL);
-    if (url.username === "" && url.password === "") return baseURL;
-    url.username = "";
-    url.password = "";
-    return url.toString();
-  } catch {
-    return baseURL;
-  }
-}
-
 /** The endpoint of each resolved settings object, which resolveSettings reuses while nothing changed. */
 const endpointOfSettings = new WeakMap<Readonly<ResolvedSettings>, Readonly<ApiEndpoint>>();
 
@@ -38,7 +25,8 @@ export function endpointOf(settings: Readonly<ResolvedSettings>): ApiEndpoint {
   let endpoint = endpointOfSettings.get(settings);
   if (!endpoint) {
     endpoint = Object.freeze({
-      baseUrl: withoutUserinfo(settings.baseURL),
+      // Never holds a user name or password: settings refuse a base URL with either.
+      baseUrl: settings.baseURL,
       organization: settings.organization ?? null,
       project: settings.project ?? null,
       keyFingerprint: keyFingerprint(settings.apiKey),

@@ -41,10 +41,9 @@ const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
  */
 export function retryAfterMs(error: unknown, nowMs: number): number | undefined {
   if (!(error instanceof APIError) || !error.headers) return undefined;
-  const millis = error.headers.get("retry-after-ms");
-  if (millis != null && DECIMAL.test(millis)) return Number(millis);
-  const header = error.headers.get("retry-after");
-  if (header == null) return undefined;
+  const millis = error.headers.get("retry-after-ms") ?? "";
+  if (DECIMAL.test(millis)) return Number(millis);
+  const header = error.headers.get("retry-after") ?? "";
   if (DECIMAL.test(header)) return Number(header) * 1000;
   const date = /[a-z]/i.test(header) ? Date.parse(header) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);

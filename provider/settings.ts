@@ -53,8 +53,8 @@ function numberSetting(
   text: string | undefined,
   rule: { min: number; minIncluded: boolean; max: number; integer?: boolean; unit: string },
 ): number | undefined {
-  if (text === undefined || text === "") return undefined;
-  const value = Number(text.trim());
+  if (text === undefined) return undefined;
+  const value = Number(text);
   const kind = rule.integer ? "whole number" : "number";
   const range = `${rule.minIncluded ? "from" : "above"} ${rule.min} to ${rule.max}`;
   if (
@@ -117,7 +117,8 @@ function checkBaseUrl(source: string, value: string | undefined): void {
       `${source} must be an http or https URL such as https://api.openai.com/v1, got ${JSON.stringify(value)}`,
     );
   }
-  if (url.search !== "" || url.hash !== "" || /[?#]/.test(value)) {
+  // Any "?" or "#" in the text: URL parsing drops an empty query or fragment ("…/v1?") silently.
+  if (/[?#]/.test(value)) {
     // The SDK appends each route to the base URL as text, so a query or fragment would swallow the
     // route; and a credential some proxies take in the query would be recorded in state.
     throw new Error(
@@ -207,7 +208,7 @@ function readStackSettingsAsGiven(config: ConfigReader): StackSettings {
   checkMisspelledKeys(config);
   const text = (key: string) => {
     const value = config.get(`chatkit:${key}`);
-    return value === undefined || value === "" ? undefined : value;
+    return value === "" ? undefined : value;
   };
   const settings: StackSettings = {
     apiKey: text("apiKey"),

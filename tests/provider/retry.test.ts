@@ -31,6 +31,8 @@ describe("retry", () => {
       assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": value, "retry-after": "2" }), now), 2000);
     }
     assert.equal(retryAfterMs(apiError(429, { "retry-after": " 1.5 " }), now), 1500);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after": "1.25" }), now), 1250);
+    assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": "12.75" }), now), 12.75);
     assert.equal(retryAfterMs(apiError(429, { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }), now), 0);
   });
 

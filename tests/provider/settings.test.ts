@@ -115,6 +115,8 @@ describe("settings", () => {
       readStackSettings(host({ "chatkit:workflowId": "wf_1", "chatkit:apiKey": "sk-a" })).apiKey,
       "sk-a",
     );
+    // Another namespace's keys are the program's own, whatever they look like.
+    assert.equal(readStackSettings(host({ "website:apikey": "x", "website:baseURL": "y" })).apiKey, undefined);
   });
 
   it("lets stack config win over the environment, which is the fallback", () => {
@@ -374,11 +376,19 @@ describe("settings: no error text shows a key or the credentials of a URL", () =
         "chatkit:baseUrl",
         () => readStackSettings(reader({ "chatkit:baseUrl": "https://only-user@api.example.com/v1" })),
       ],
+      [
+        "OPENAI_BASE_URL",
+        () =>
+          resolveSettings(
+            {},
+            { OPENAI_API_KEY: "sk-a-0123456789", OPENAI_BASE_URL: "https://:only-pass@api.example.com/v1" },
+          ),
+      ],
     ] as Array<[string, () => unknown]>) {
       const message = failure(read);
       assert.ok(message.includes(setting), message);
       assert.match(message, /must not hold a user name or password/);
-      assert.ok(!/proxyuser|proxy-token|only-user/.test(message), message);
+      assert.ok(!/proxyuser|proxy-token|only-user|only-pass/.test(message), message);
     }
   });
 
