@@ -33,19 +33,31 @@ export class AttemptsFailed extends Error {
 /** A plain non-negative decimal, the only number form either header holds. */
 const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
 
+/** Every HTTP date form (RFC 9110: IMF-fixdate, RFC 850, asctime) begins with the day's name. */
+const HTTP_DATE = /^\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s/i;
+
+/** The number a header holds, when it is a plain decimal a wait can last. */
+function decimal(text: string): number | undefined {
+  const value = Number(text);
+  return DECIMAL.test(text) && Number.isFinite(value) ? value : undefined;
+}
+
 /**
  * The wait the server asked for, from retry-after-ms or Retry-After (seconds or an HTTP date), or
- * undefined when neither holds one: a malformed value ("-5", "", "soon") is ignored, and the
- * usual backoff applies. Date.parse alone would read "-5" as a day in 2001, so a date must name
- * its day or month in letters, as an HTTP date does.
+ * undefined when neither holds one: a malformed value ("-5", "", "soon", "1e999") is ignored, and
+ * the usual backoff applies. Date.parse alone reads "-5" or "in 5" as a day in 2001, so a date
+ * must have an HTTP date's shape first.
  */
 export function retryAfterMs(error: unknown, nowMs: number): number | undefined {
   if (!(error instanceof APIError) || !error.headers) return undefined;
-  const millis = error.headers.get("retry-after-ms") ?? "";
-  if (DECIMAL.test(millis)) return Number(millis);
+  const millis = decimal(error.headers.get("retry-after-ms") ?? "");
+  if (millis !== undefined) return millis;
   const header = error.headers.get("retry-after") ?? "";
-  if (DECIMAL.test(header)) return Number(header) * 1000;
-  const date = /[a-z]/i.test(header) ? Date.parse(header) : Number.NaN;
+  const seconds = decimal(header);
+  if (seconds !== undefined) return seconds * 1000;
+  // An HTTP date is always GMT; the asctime form does not say so, and Date.parse would read it as local time.
+  const zoned = /\bGMT\s*$/i.test(header) ? header : `${header} GMT`;
+  const date = HTTP_DATE.test(header) ? Date.parse(zoned) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 

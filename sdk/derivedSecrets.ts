@@ -32,11 +32,16 @@ const RECORDED_IN_API_ENDPOINT = ["chatkit:baseUrl", "chatkit:organization", "ch
  * True when a setting that apiEndpoint records was set with `--secret`: nothing links that output
  * to the config for the engine, so the resource has to ask for it to be secret. Whether a key is
  * secret is known only through a function @pulumi/pulumi keeps internal; should a release drop
- * it, apiEndpoint is kept secret rather than risk a secret in plain text.
+ * or change it, or should it fail, apiEndpoint is kept secret rather than risk a secret in plain
+ * text.
  */
 export function endpointFromSecretConfig(
   isConfigSecret = (pulumi.runtime as { isConfigSecret?: unknown }).isConfigSecret,
 ): boolean {
   if (typeof isConfigSecret !== "function") return true;
-  return RECORDED_IN_API_ENDPOINT.some((key) => isConfigSecret(key) === true);
+  try {
+    return RECORDED_IN_API_ENDPOINT.some((key) => isConfigSecret(key) === true);
+  } catch {
+    return true;
+  }
 }

@@ -25,7 +25,21 @@ describe("retry", () => {
 
   it("ignores a wait that is neither a plain number nor an HTTP date, so the usual backoff applies", () => {
     const now = Date.parse("2026-01-01T00:00:00Z");
-    for (const value of ["-5", "-0.5", "", "  ", "soon", "1e3", "0x10", "5s"]) {
+    for (const value of [
+      "-5",
+      "-0.5",
+      "",
+      "  ",
+      "soon",
+      "1e3",
+      "0x10",
+      "5s",
+      "in 5",
+      "x 5",
+      "a-5",
+      "5z",
+      `1${"0".repeat(400)}`,
+    ]) {
       assert.equal(retryAfterMs(apiError(429, { "retry-after": value }), now), undefined, JSON.stringify(value));
       // A malformed retry-after-ms leaves Retry-After to decide.
       assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": value, "retry-after": "2" }), now), 2000);
@@ -34,6 +48,14 @@ describe("retry", () => {
     assert.equal(retryAfterMs(apiError(429, { "retry-after": "1.25" }), now), 1250);
     assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": "12.75" }), now), 12.75);
     assert.equal(retryAfterMs(apiError(429, { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }), now), 0);
+    // The three forms of an HTTP date (RFC 9110): IMF-fixdate, RFC 850 and asctime.
+    for (const date of [
+      "Thu, 01 Jan 2026 00:00:07 GMT",
+      "Thursday, 01-Jan-26 00:00:07 GMT",
+      "Thu Jan  1 00:00:07 2026",
+    ]) {
+      assert.equal(retryAfterMs(apiError(429, { "retry-after": date }), now), 7000, date);
+    }
   });
 
   it("backs off exponentially from 0.5 s, capped at 8 s, with up to a quarter of jitter", () => {

@@ -64,6 +64,12 @@ describe("apiEndpoint when the stack config it records is a secret", () => {
   it("is kept secret when @pulumi/pulumi cannot say which config is secret", () => {
     assert.equal(endpointFromSecretConfig(null), true);
     assert.equal(
+      endpointFromSecretConfig(() => {
+        throw new SyntaxError("PULUMI_CONFIG_SECRET_KEYS is not JSON");
+      }),
+      true,
+    );
+    assert.equal(
       endpointFromSecretConfig(() => false),
       false,
     );
