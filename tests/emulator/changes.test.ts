@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { startEmulator } from "../../emulator/server";
+import { eventStream } from "../helpers/emulator";
 
 /** The live page's stream: a burst of changes in one moment costs one update, not one each. */
 describe("the emulator's change notices", () => {
@@ -9,17 +10,8 @@ describe("the emulator's change notices", () => {
     const controller = new AbortController();
     try {
       const response = await fetch(`${emulator.pageUrl}_emulator/events`, { signal: controller.signal });
-      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      let text = "";
-      const events = () => [...text.matchAll(/event: state\ndata: (.*)\n\n/g)].map((m) => JSON.parse(m[1] as string));
-      const until = async (done: () => boolean) => {
-        while (!done()) {
-          const { value, done: ended } = await reader.read();
-          if (ended) throw new Error("the stream ended");
-          text += decoder.decode(value, { stream: true });
-        }
-      };
+      const stream = eventStream(response);
+      const { events, until } = stream;
       await until(() => events().length === 1);
       const start = events()[0].now;
       // Five changes in one moment (nothing else is happening), then, once their update is in, a sixth.

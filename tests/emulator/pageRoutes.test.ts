@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
+import { eventStream, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { call, HEADERS } from "./call";
 
 /**
@@ -237,19 +237,10 @@ describe("the live page's endpoints", () => {
       assert.equal(response.headers.get("content-type"), "text/event-stream; charset=utf-8");
       assert.equal(response.headers.get("cache-control"), "no-store");
       assert.equal(response.headers.get("x-content-type-options"), "nosniff");
-      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      let text = "";
-      const events = () => [...text.matchAll(/event: state\ndata: (.*)\n\n/g)].map((m) => JSON.parse(m[1] as string));
-      const until = async (done: () => boolean) => {
-        while (!done()) {
-          const { value, done: ended } = await reader.read();
-          if (ended) throw new Error(`the stream ended: ${text}`);
-          text += decoder.decode(value, { stream: true });
-        }
-      };
+      const stream = eventStream(response);
+      const { events, until } = stream;
       await until(() => events().length >= 1);
-      assert.ok(text.startsWith("retry: 1000\n\n"), text.slice(0, 40));
+      assert.ok(stream.text.startsWith("retry: 1000\n\n"), stream.text.slice(0, 40));
       assert.equal(events()[0].teaching, true);
       const made = (await call(sessions(), "POST", { user: "streamed", workflow: { id: "wf_1" } })).json;
       await until(() => events().some((event) => event.sessions.some((s: { id: string }) => s.id === made.id)));

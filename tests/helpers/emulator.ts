@@ -27,3 +27,23 @@ export function assertExpiresAfter(emulator: Emulator, before: number, expiresAt
     throw new Error(`expires_at ${expiresAt} is not between ${earliest} and ${latest} (created + ${lifetime} s)`);
   }
 }
+
+/** Reads the live page's event stream: the text so far, its `state` events, and a wait until a condition holds. */
+export function eventStream(response: Response) {
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const stream = {
+    text: "",
+    // Each event is the emulator's JSON state, read field by field by the tests.
+    events: (): any[] =>
+      [...stream.text.matchAll(/event: state\ndata: (.*)\n\n/g)].map((m) => JSON.parse(m[1] as string)),
+    until: async (done: () => boolean) => {
+      while (!done()) {
+        const { value, done: ended } = await reader.read();
+        if (ended) throw new Error(`the stream ended: ${stream.text}`);
+        stream.text += decoder.decode(value, { stream: true });
+      }
+    },
+  };
+  return stream;
+}
