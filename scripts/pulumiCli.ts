@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { buildPulumiCli } from "./buildPulumiCli";
 
 /** One place a Pulumi CLI was looked for, and why it did not work there. */
 export interface CliAttempt {
@@ -61,13 +62,15 @@ function isNpmLauncher(file: string): boolean {
 
 /**
  * Finds a working Pulumi CLI: PULUMI_BIN when set, else `pulumi` on PATH, else the one the npm
- * package `pulumi` (a dev dependency) keeps in ~/.pulumi/versions, fetching it on first use. Every
+ * package `pulumi` (a dev dependency) keeps in ~/.pulumi/versions, fetching it on first use, else
+ * the pinned release built from its Go modules (buildPulumiCli; reused once built). Each lookup
  * step is bounded by the timeout, so a machine without the CLI and without internet gets an
- * answer, not a hang.
+ * answer, not a hang; the build reports its progress instead, since a cold one takes minutes.
  */
 export async function findPulumiCli(
   timeoutMs: number,
   projectRoot = path.resolve(__dirname, "../.."),
+  build: typeof buildPulumiCli = buildPulumiCli,
 ): Promise<CliLookup> {
   const attempts: CliAttempt[] = [];
   const chosen = process.env.PULUMI_BIN;
@@ -111,6 +114,17 @@ export async function findPulumiCli(
       });
     }
   }
+  const built = await build();
+  if (built.built) {
+    try {
+      const version = await run(built.bin, ["version"], timeoutMs);
+      return { found: true, bin: built.bin, version, source: `built from its Go modules (${built.bin})` };
+    } catch (error) {
+      attempts.push({ where: `the CLI built from its Go modules (${built.bin})`, why: (error as Error).message, launcher: false });
+    }
+  } else {
+    attempts.push({ where: "building the CLI from its Go modules", why: built.why, launcher: false });
+  }
   return { found: false, reason: describeAttempts(attempts), attempts };
 }
 
@@ -141,6 +155,7 @@ export const INSTALL_ADVICE = [
   "  brew install pulumi/tap/pulumi              (macOS)",
   "  winget install pulumi                       (Windows)",
   "  the pulumi/actions step                     (GitHub Actions)",
+  "or install Go 1.26 or newer (https://go.dev/dl/): this project then builds the Pulumi CLI it pins from its Go modules;",
   "or set PULUMI_BIN to a pulumi program you already have.",
 ].join("\n");
 

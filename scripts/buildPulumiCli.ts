@@ -1,0 +1,182 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/**
+ * The Pulumi CLI built from its Go modules, for machines where Pulumi's own installers cannot
+ * download it. scripts/cli/go.mod pins the release (pkg/v3 and sdk/v3 at the same version); the
+ * build goes where the npm launcher and the Automation API look for an installed CLI,
+ * `$PULUMI_HOME/versions/<version>/bin` (default ~/.pulumi), beside the plugins it needs:
+ * - `pulumi-language-nodejs`: the release's own host is not published as a Go module, so
+ *   scripts/cli/language-nodejs is a small one of this project's (it runs the program's own
+ *   @pulumi/pulumi, as the release's host does);
+ * - `pulumi-resource-pulumi-nodejs`: the dynamic-provider plugin, a script from the sdk/v3 module.
+ */
+export const CLI_MODULE_DIR = path.resolve(__dirname, "../../scripts/cli");
+
+/** The release scripts/cli/go.mod pins, e.g. "3.276.0". */
+export function pinnedCliVersion(moduleDir = CLI_MODULE_DIR): string {
+  const goMod = fs.readFileSync(path.join(moduleDir, "go.mod"), "utf8");
+  const pinned = (module: string) =>
+    new RegExp(`^\\s*github\\.com/pulumi/pulumi/${module}/v3 v(\\d+\\.\\d+\\.\\d+)(\\s*// indirect)?\\s*$`, "m").exec(goMod)?.[1];
+  const pkg = pinned("pkg");
+  // The CLI is what the release compiled only when both modules are at that release.
+  if (!pkg || pinned("sdk") !== pkg) {
+    throw new Error("scripts/cli/go.mod must pin github.com/pulumi/pulumi/pkg/v3 and sdk/v3 to the same release");
+  }
+  return pkg;
+}
+
+/** Where the CLI of that version is installed: what the npm launcher and the Automation API read. */
+export function installDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
+  return path.join(home, "versions", version, "bin");
+}
+
+/** Written beside the binaries: which sources they were built from, so an unchanged build is reused. */
+const STAMP = ".pulumi-chatkit-build";
+const PROGRAMS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
+
+function sourceHash(moduleDir: string): string {
+  const hash = createHash("sha256");
+  const files = ["go.mod", "go.sum", ...fs.readdirSync(path.join(moduleDir, "language-nodejs")).map((name) => path.join("language-nodejs", name))];
+  for (const file of files.sort()) hash.update(file).update("\0").update(fs.readFileSync(path.join(moduleDir, file))).update("\0");
+  return hash.digest("hex");
+}
+
+export type BuildResult = { built: true; bin: string; version: string; reused: boolean } | { built: false; why: string };
+
+interface BuildOptions {
+  moduleDir?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Progress lines for the user (a cold build takes minutes). */
+  log?: (line: string) => void;
+  /** How often a line says the build is still running. */
+  progressEveryMs?: number;
+}
+
+/**
+ * Builds the pinned CLI and its two plugins unless the same sources were built there before.
+ * Never throws: a machine without `go`, or a proxy that refuses a module, is told in `why`.
+ */
+export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildResult> {
+  const moduleDir = options.moduleDir ?? CLI_MODULE_DIR;
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => console.error(line));
+  let version: string;
+  let stamp: string;
+  try {
+    version = pinnedCliVersion(moduleDir);
+    stamp = sourceHash(moduleDir);
+  } catch (error) {
+    return { built: false, why: (error as Error).message };
+  }
+  const dir = installDir(version, env);
+  const bin = path.join(dir, "pulumi");
+  const complete = PROGRAMS.every((name) => fs.existsSync(path.join(dir, name)));
+  if (complete && readStamp(dir) === stamp) return { built: true, bin, version, reused: true };
+
+  const go = await runGo(["version"], { cwd: moduleDir, env }, () => {});
+  if (go.code !== 0) {
+    return {
+      built: false,
+      why:
+        go.code === -1
+          ? "`go` is not installed, so the CLI cannot be built from its Go modules: install Go 1.26 or newer (https://go.dev/dl/) and run this again"
+          : `\`go version\` failed: ${lastLine(go.output)}`,
+    };
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const ldflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${version}`;
+  const steps: Array<{ what: string; args: string[] }> = [
+    {
+      what: `the Pulumi CLI v${version}`,
+      args: ["build", "-v", "-tags", "osusergo", "-ldflags", ldflags, "-o", bin, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"],
+    },
+    {
+      what: "pulumi-language-nodejs",
+      args: ["build", "-v", "-tags", "osusergo", "-ldflags", ldflags, "-o", path.join(dir, "pulumi-language-nodejs"), "./language-nodejs"],
+    },
+  ];
+  log(
+    `Building the Pulumi CLI v${version} from its Go modules into ${dir} (${go.output.trim()}). ` +
+      "A first build downloads a few hundred MB through the Go module proxy and compiles for several minutes; " +
+      "later ones reuse Go's caches and take seconds.",
+  );
+  const started = Date.now();
+  for (const step of steps) {
+    let compiled = 0;
+    const timer = setInterval(
+      () => log(`  still building ${step.what}: ${Math.round((Date.now() - started) / 1000)} s, ${compiled} packages compiled so far`),
+      options.progressEveryMs ?? 30_000,
+    );
+    const result = await runGo(step.args, { cwd: moduleDir, env }, (line) => {
+      // `go build -v` names each package as it compiles it.
+      if (!line.startsWith("go: ")) compiled += 1;
+    });
+    clearInterval(timer);
+    if (result.code !== 0) return { built: false, why: goFailure(step.what, result.output, env) };
+  }
+  const sdkDir = await runGo(["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi/sdk/v3"], { cwd: moduleDir, env }, () => {});
+  if (sdkDir.code !== 0) return { built: false, why: goFailure("the sdk/v3 module", sdkDir.output, env) };
+  const plugin = path.join(dir, "pulumi-resource-pulumi-nodejs");
+  // Module-cache files are read-only: write a copy, then make it executable.
+  fs.rmSync(plugin, { force: true });
+  fs.writeFileSync(plugin, fs.readFileSync(path.join(sdkDir.output.trim(), "nodejs", "dist", "pulumi-resource-pulumi-nodejs")));
+  fs.chmodSync(plugin, 0o755);
+  fs.writeFileSync(path.join(dir, STAMP), stamp);
+  log(`Built the Pulumi CLI v${version} in ${Math.round((Date.now() - started) / 1000)} s.`);
+  return { built: true, bin, version, reused: false };
+}
+
+function readStamp(dir: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(dir, STAMP), "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").at(-1) ?? "";
+}
+
+/** What a failed go command means for the user: a refused download names the proxy. */
+function goFailure(what: string, output: string, env: NodeJS.ProcessEnv): string {
+  const lines = output.trim().split("\n").filter((line) => !/^[\w./-]+$/.test(line));
+  const detail = lines.slice(-3).join(" / ");
+  const proxy = env.GOPROXY || "https://proxy.golang.org,direct";
+  if (/GOPROXY|proxy|403|404 Not Found|dial tcp|lookup .* on|no such host|connection refused|i\/o timeout/i.test(output)) {
+    return `the Go module proxy (GOPROXY=${proxy}) did not serve what ${what} needs: ${detail}. Check that this machine reaches the proxy (or set GOPROXY to one it reaches), then run this again`;
+  }
+  return `go could not build ${what}: ${detail}`;
+}
+
+/** Runs go, handing each output line to onLine; code -1 when go is not on PATH. */
+function runGo(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  onLine: (line: string) => void,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("go", args, { cwd: options.cwd, env: { ...options.env, GOFLAGS: "-mod=readonly" } });
+    let output = "";
+    let partial = "";
+    const read = (chunk: Buffer) => {
+      const text = chunk.toString();
+      // Only the end of the output is kept for messages.
+      output = (output + text).slice(-20_000);
+      const lines = (partial + text).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) onLine(line);
+    };
+    child.stdout.on("data", read);
+    child.stderr.on("data", read);
+    child.once("error", (error: NodeJS.ErrnoException) =>
+      resolve({ code: error.code === "ENOENT" ? -1 : 1, output: error.message }),
+    );
+    child.once("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
