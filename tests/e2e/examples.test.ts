@@ -1,13 +1,16 @@
 import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { LocalWorkspace, type OpMap, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { type CliLookup, findPulumiCli } from "../../scripts/pulumiCli";
 import { TEST_API_KEY } from "../helpers/emulator";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
+const run = promisify(execFile);
 
 interface ExampleCase {
   name: string;
@@ -51,6 +54,7 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
   this.timeout(30 * 60_000);
   let cli: CliLookup;
   let pulumiCommand: PulumiCommand;
+  let bin: string;
 
   before(async function () {
     cli = await findPulumiCli(8_000);
@@ -58,6 +62,7 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
       console.log(`      skipped: no Pulumi CLI answered \`pulumi version\` within 8 s (${cli.reason})`);
       this.skip();
     }
+    bin = cli.bin;
     const root = path.isAbsolute(cli.bin) ? path.dirname(path.dirname(cli.bin)) : undefined;
     pulumiCommand = await PulumiCommand.get({ root, skipVersionCheck: true });
   });
@@ -105,13 +110,20 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
         const up = await stack.up();
         assert.ok((up.summary.resourceChanges?.create ?? 0) >= 1);
         assert.ok(emulator.activeSessions().length >= 1);
-        const secretOutputs = Object.values(up.outputs).filter((output) => output.secret);
-        assert.ok(secretOutputs.length >= 1, "a secret output");
+        // Masked outputs show each client secret as [secret], at the top level or nested in an object.
+        const masked = (
+          await run(bin, ["stack", "output", "--json", "--stack", "e2e"], {
+            cwd: stack.workspace.workDir,
+            env: { ...process.env, ...stack.workspace.envVars },
+          })
+        ).stdout;
+        const secrets = [...emulator.sessions.values()].map((session) => String(session.response.client_secret));
+        assert.ok(masked.includes('"[secret]"'), masked);
+        assert.deepEqual(secrets.filter((secret) => masked.includes(secret)), [], "no client secret in the masked outputs");
         const state = (fs.readdirSync(backend, { recursive: true, withFileTypes: true }) as fs.Dirent[])
           .filter((entry) => entry.isFile())
           .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"))
           .join("\n");
-        const secrets = [...emulator.sessions.values()].map((session) => String(session.response.client_secret));
         assert.deepEqual(
           secrets.filter((secret) => state.includes(secret)),
           [],
@@ -137,7 +149,8 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
       });
 
       it("updates in place when only renewBefore changes", async () => {
-        await stack.setConfig("renewBefore", { value: "30" });
+        // 45 s is no example's default (a tenth of the lifetime, or the example's own), so it is a change.
+        await stack.setConfig("renewBefore", { value: "45" });
         const up = await stack.up();
         assert.deepEqual(changes(up.summary.resourceChanges).replace, undefined);
         assert.ok((up.summary.resourceChanges?.update ?? 0) >= 1, JSON.stringify(up.summary.resourceChanges));
