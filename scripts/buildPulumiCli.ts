@@ -20,7 +20,9 @@ export const CLI_MODULE_DIR = path.resolve(__dirname, "../../scripts/cli");
 export function pinnedCliVersion(moduleDir = CLI_MODULE_DIR): string {
   const goMod = fs.readFileSync(path.join(moduleDir, "go.mod"), "utf8");
   const pinned = (module: string) =>
-    new RegExp(`^\\s*github\\.com/pulumi/pulumi/${module}/v3 v(\\d+\\.\\d+\\.\\d+)(\\s*// indirect)?\\s*$`, "m").exec(goMod)?.[1];
+    new RegExp(`^\\s*github\\.com/pulumi/pulumi/${module}/v3 v(\\d+\\.\\d+\\.\\d+)(\\s*// indirect)?\\s*$`, "m").exec(
+      goMod,
+    )?.[1];
   const pkg = pinned("pkg");
   // The CLI is what the release compiled only when both modules are at that release.
   if (!pkg || pinned("sdk") !== pkg) {
@@ -41,12 +43,23 @@ const PROGRAMS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-no
 
 function sourceHash(moduleDir: string): string {
   const hash = createHash("sha256");
-  const files = ["go.mod", "go.sum", ...fs.readdirSync(path.join(moduleDir, "language-nodejs")).map((name) => path.join("language-nodejs", name))];
-  for (const file of files.sort()) hash.update(file).update("\0").update(fs.readFileSync(path.join(moduleDir, file))).update("\0");
+  const files = [
+    "go.mod",
+    "go.sum",
+    ...fs.readdirSync(path.join(moduleDir, "language-nodejs")).map((name) => path.join("language-nodejs", name)),
+  ];
+  for (const file of files.sort())
+    hash
+      .update(file)
+      .update("\0")
+      .update(fs.readFileSync(path.join(moduleDir, file)))
+      .update("\0");
   return hash.digest("hex");
 }
 
-export type BuildResult = { built: true; bin: string; version: string; reused: boolean } | { built: false; why: string };
+export type BuildResult =
+  | { built: true; bin: string; version: string; reused: boolean }
+  | { built: false; why: string };
 
 interface BuildOptions {
   moduleDir?: string;
@@ -93,11 +106,31 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
   const steps: Array<{ what: string; args: string[] }> = [
     {
       what: `the Pulumi CLI v${version}`,
-      args: ["build", "-v", "-tags", "osusergo", "-ldflags", ldflags, "-o", bin, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"],
+      args: [
+        "build",
+        "-v",
+        "-tags",
+        "osusergo",
+        "-ldflags",
+        ldflags,
+        "-o",
+        bin,
+        "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
+      ],
     },
     {
       what: "pulumi-language-nodejs",
-      args: ["build", "-v", "-tags", "osusergo", "-ldflags", ldflags, "-o", path.join(dir, "pulumi-language-nodejs"), "./language-nodejs"],
+      args: [
+        "build",
+        "-v",
+        "-tags",
+        "osusergo",
+        "-ldflags",
+        ldflags,
+        "-o",
+        path.join(dir, "pulumi-language-nodejs"),
+        "./language-nodejs",
+      ],
     },
   ];
   log(
@@ -109,7 +142,10 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
   for (const step of steps) {
     let compiled = 0;
     const timer = setInterval(
-      () => log(`  still building ${step.what}: ${Math.round((Date.now() - started) / 1000)} s, ${compiled} packages compiled so far`),
+      () =>
+        log(
+          `  still building ${step.what}: ${Math.round((Date.now() - started) / 1000)} s, ${compiled} packages compiled so far`,
+        ),
       options.progressEveryMs ?? 30_000,
     );
     const result = await runGo(step.args, { cwd: moduleDir, env }, (line) => {
@@ -119,12 +155,19 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
     clearInterval(timer);
     if (result.code !== 0) return { built: false, why: goFailure(step.what, result.output, env) };
   }
-  const sdkDir = await runGo(["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi/sdk/v3"], { cwd: moduleDir, env }, () => {});
+  const sdkDir = await runGo(
+    ["list", "-m", "-f", "{{.Dir}}", "github.com/pulumi/pulumi/sdk/v3"],
+    { cwd: moduleDir, env },
+    () => {},
+  );
   if (sdkDir.code !== 0) return { built: false, why: goFailure("the sdk/v3 module", sdkDir.output, env) };
   const plugin = path.join(dir, "pulumi-resource-pulumi-nodejs");
   // Module-cache files are read-only: write a copy, then make it executable.
   fs.rmSync(plugin, { force: true });
-  fs.writeFileSync(plugin, fs.readFileSync(path.join(sdkDir.output.trim(), "nodejs", "dist", "pulumi-resource-pulumi-nodejs")));
+  fs.writeFileSync(
+    plugin,
+    fs.readFileSync(path.join(sdkDir.output.trim(), "nodejs", "dist", "pulumi-resource-pulumi-nodejs")),
+  );
   fs.chmodSync(plugin, 0o755);
   fs.writeFileSync(path.join(dir, STAMP), stamp);
   log(`Built the Pulumi CLI v${version} in ${Math.round((Date.now() - started) / 1000)} s.`);
@@ -145,10 +188,15 @@ function lastLine(text: string): string {
 
 /** What a failed go command means for the user: a refused download names the proxy. */
 function goFailure(what: string, output: string, env: NodeJS.ProcessEnv): string {
-  const lines = output.trim().split("\n").filter((line) => !/^[\w./-]+$/.test(line));
+  const lines = output
+    .trim()
+    .split("\n")
+    .filter((line) => !/^[\w./-]+$/.test(line));
   const detail = lines.slice(-3).join(" / ");
   const proxy = env.GOPROXY || "https://proxy.golang.org,direct";
-  if (/GOPROXY|proxy|403|404 Not Found|dial tcp|lookup .* on|no such host|connection refused|i\/o timeout/i.test(output)) {
+  if (
+    /GOPROXY|proxy|403|404 Not Found|dial tcp|lookup .* on|no such host|connection refused|i\/o timeout/i.test(output)
+  ) {
     return `the Go module proxy (GOPROXY=${proxy}) did not serve what ${what} needs: ${detail}. Check that this machine reaches the proxy (or set GOPROXY to one it reaches), then run this again`;
   }
   return `go could not build ${what}: ${detail}`;

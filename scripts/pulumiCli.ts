@@ -120,7 +120,11 @@ export async function findPulumiCli(
       const version = await run(built.bin, ["version"], timeoutMs);
       return { found: true, bin: built.bin, version, source: `built from its Go modules (${built.bin})` };
     } catch (error) {
-      attempts.push({ where: `the CLI built from its Go modules (${built.bin})`, why: (error as Error).message, launcher: false });
+      attempts.push({
+        where: `the CLI built from its Go modules (${built.bin})`,
+        why: (error as Error).message,
+        launcher: false,
+      });
     }
   } else {
     attempts.push({ where: "building the CLI from its Go modules", why: built.why, launcher: false });

@@ -119,7 +119,11 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
         ).stdout;
         const secrets = [...emulator.sessions.values()].map((session) => String(session.response.client_secret));
         assert.ok(masked.includes('"[secret]"'), masked);
-        assert.deepEqual(secrets.filter((secret) => masked.includes(secret)), [], "no client secret in the masked outputs");
+        assert.deepEqual(
+          secrets.filter((secret) => masked.includes(secret)),
+          [],
+          "no client secret in the masked outputs",
+        );
         const state = (fs.readdirSync(backend, { recursive: true, withFileTypes: true }) as fs.Dirent[])
           .filter((entry) => entry.isFile())
           .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8"))
