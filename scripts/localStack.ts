@@ -51,7 +51,8 @@ export async function openLocalStack(options: { command: string; needsProviderCo
       const child = spawn(cli.bin, args, {
         cwd: ROOT,
         env,
-        stdio: ["ignore", options.quiet ? "pipe" : "inherit", "inherit"],
+        // Quiet calls are probes (such as `config get` of a key that may not exist): what they print is read, not shown.
+        stdio: ["ignore", options.quiet ? "pipe" : "inherit", options.quiet ? "ignore" : "inherit"],
       });
       let stdout = "";
       child.stdout?.on("data", (chunk: Buffer) => {
