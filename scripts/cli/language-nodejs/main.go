@@ -47,6 +47,9 @@ type host struct {
 func main() {
 	tracing := flag.String("tracing", "", "Emit tracing to a Zipkin-compatible endpoint")
 	flag.String("runtime", "nodejs", "The runtime (only nodejs)")
+	// CLIs before the Handshake call pass the project's root folder as a flag; programs get it in
+	// each request too, so it is accepted and not needed.
+	flag.String("root", "", "The project's root folder")
 	showVersion := flag.Bool("version", false, "Print the version and exit")
 	flag.Parse()
 	if *showVersion {
