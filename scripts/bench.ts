@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --json] [--rounds N] [--bulk N] [--rate R] [--bulk-runs N] [--phases a,b,…]
- *   [--bulk-retries N] [--retry-budget S]
+ *   [--bulk-retries N] [--retry-budget S] [--engine-counts 1,10,100] [--engine-rounds N]
  *
  * Measures what the provider costs next to the API call it makes, against the local emulator on
  * loopback, with the plain `openai` SDK measured in the same run for the ratios.
@@ -19,7 +19,9 @@ import { VERSION as OPENAI_VERSION } from "openai/version";
 import { SessionLifecycle } from "../provider/lifecycle";
 import { normalize } from "../provider/normalize";
 import { startHost } from "../tests/helpers/host";
+import { measureEngine } from "./benchEngine";
 import { ROOT } from "./localStack";
+import { findPulumiCli } from "./pulumiCli";
 
 const API_KEY = "sk-bench-0000000000";
 const INPUTS = {
@@ -427,7 +429,37 @@ async function memory(emulator: Emulator, provider: string): Promise<Figure[]> {
   ];
 }
 
-const PHASES = ["serialize", "create", "check", "cold", "memory", "bulk"] as const;
+const PHASES = ["serialize", "create", "check", "cold", "memory", "bulk", "engine"] as const;
+
+/** pulumi preview and up of sessions beside the same count of no-op dynamic resources, through the CLI. */
+async function engine(counts: number[], rounds: number): Promise<Figure[]> {
+  const cli = await findPulumiCli(8_000);
+  if (!cli.found) throw new Error(`the engine phase needs the Pulumi CLI: ${cli.reason}`);
+  const emulator = await spawnEmulator();
+  const samples = await measureEngine(cli.bin, emulator.url, API_KEY, counts, rounds, say);
+  emulator.close();
+  const figures: Figure[] = [];
+  for (const count of counts) {
+    const noop = samples.find((sample) => sample.kind === "noop" && sample.count === count)!;
+    const session = samples.find((sample) => sample.kind === "session" && sample.count === count)!;
+    const goal = count >= 100 ? (["≤ 1.2", (m: number) => m <= 1.2] as [string, (m: number) => boolean]) : undefined;
+    figures.push(
+      figure(`pulumi preview, ${count} session(s)`, "s", session.preview),
+      figure(`pulumi preview, ${count} no-op dynamic resource(s)`, "s", noop.preview),
+      figure(`pulumi preview, ${count}: sessions / no-op`, "×", ratio(session.preview, noop.preview), goal),
+      figure(`pulumi up, ${count} session(s)`, "s", session.up),
+      figure(`pulumi up, ${count} no-op dynamic resource(s)`, "s", noop.up),
+      figure(`pulumi up, ${count}: sessions / no-op`, "×", ratio(session.up, noop.up), goal),
+    );
+  }
+  const largest = Math.max(...counts);
+  const stateOf = (kind: string) => samples.find((sample) => sample.kind === kind && sample.count === largest)!;
+  figures.push(
+    figure("state per session (pulumi stack export)", "bytes", [stateOf("session").stateBytesPerResource]),
+    figure("state per no-op dynamic resource", "bytes", [stateOf("noop").stateBytesPerResource]),
+  );
+  return figures;
+}
 
 function printTable(result: { node: string; openai: string; rounds: number; figures: Figure[] }): void {
   const format = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
@@ -454,6 +486,8 @@ async function main(): Promise<void> {
       "retry-budget": { type: "string" },
       "bulk-retries": { type: "string", default: "10" },
       phases: { type: "string", default: PHASES.join(",") },
+      "engine-counts": { type: "string", default: "1,10,100" },
+      "engine-rounds": { type: "string", default: "2" },
     },
   });
   quiet = values.json;
@@ -505,6 +539,14 @@ async function main(): Promise<void> {
       figures.push(
         ...(await phase(`bulk (about ${minutes} min)`, () =>
           bulk(count, rate, runs, Number(values["bulk-retries"]), budget),
+        )),
+      );
+    }
+    if (phases.has("engine")) {
+      const counts = values["engine-counts"].split(",").map(Number);
+      figures.push(
+        ...(await phase("pulumi preview and up through the CLI", () =>
+          engine(counts, Number(values["engine-rounds"])),
         )),
       );
     }

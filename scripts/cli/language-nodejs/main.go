@@ -13,7 +13,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,25 +39,21 @@ type host struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 	engineAddress string
 	tracing       string
+	// Pulumi.yaml's runtime options as older CLIs pass them on the command line.
+	flagOptions map[string]any
 	// Ends the programs this host started when the engine cancels or interrupts.
 	stopped context.Context
 }
 
 func main() {
-	tracing := flag.String("tracing", "", "Emit tracing to a Zipkin-compatible endpoint")
-	flag.String("runtime", "nodejs", "The runtime (only nodejs)")
-	// CLIs before the Handshake call pass the project's root folder as a flag; programs get it in
-	// each request too, so it is accepted and not needed.
-	flag.String("root", "", "The project's root folder")
-	showVersion := flag.Bool("version", false, "Print the version and exit")
-	flag.Parse()
-	if *showVersion {
+	flags := parseFlags(os.Args[1:])
+	if flags.showVersion {
 		fmt.Println(version.Version)
 		return
 	}
-	h := &host{tracing: *tracing}
-	if args := flag.Args(); len(args) > 0 {
-		h.engineAddress = args[0]
+	h := &host{tracing: flags.tracing, flagOptions: flags.options}
+	if len(flags.positional) > 0 {
+		h.engineAddress = flags.positional[0]
 	}
 	stopped, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -88,6 +83,57 @@ func main() {
 	if err := <-handle.Done; err != nil {
 		fail(fmt.Errorf("the language host stopped serving: %w", err))
 	}
+}
+
+type commandLine struct {
+	tracing     string
+	showVersion bool
+	options     map[string]any
+	positional  []string
+}
+
+// parseFlags reads the host's command line. CLIs before the Handshake call pass the project's
+// root folder and each of Pulumi.yaml's runtime options as a flag (`-root=<dir>`,
+// `-typescript=false`); Go's flag package would stop at the first one it does not know, and the
+// engine would only see the host exit. The root folder arrives in every request, so it is not
+// kept; options are kept for requests that carry none.
+func parseFlags(args []string) commandLine {
+	line := commandLine{options: map[string]any{}}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			line.positional = append(line.positional, arg)
+			continue
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		switch name {
+		case "version":
+			line.showVersion = !hasValue || value == "true"
+		case "tracing", "root", "runtime":
+			if !hasValue && i+1 < len(args) {
+				i++
+				value = args[i]
+			}
+			if name == "tracing" {
+				line.tracing = value
+			}
+		default:
+			if b, err := strconv.ParseBool(value); err == nil && name == "typescript" {
+				line.options[name] = b
+			} else {
+				line.options[name] = value
+			}
+		}
+	}
+	return line
+}
+
+// runtimeOptions are the request's runtime options, or the command line's where it has none.
+func (h *host) runtimeOptions(fromRequest map[string]any) map[string]any {
+	if len(fromRequest) == 0 {
+		return h.flagOptions
+	}
+	return fromRequest
 }
 
 func fail(err error) {
@@ -179,7 +225,7 @@ func (h *host) InstallDependencies(
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
-	opts, err := parseOptions(info.GetOptions().AsMap())
+	opts, err := parseOptions(h.runtimeOptions(info.GetOptions().AsMap()))
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -243,7 +289,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 		return err
 	}
 	defer closer.Close()
-	opts, err := parseOptions(info.GetOptions().AsMap())
+	opts, err := parseOptions(h.runtimeOptions(info.GetOptions().AsMap()))
 	if err != nil {
 		return err
 	}
