@@ -314,7 +314,7 @@ export class ChatKitApiError extends Error {
     const parts = [`ChatKit session ${operation} ${failure.message}:`];
     if (api?.status !== undefined) {
       parts.push(
-        `HTTP ${api.status}${api.type ? ` ${kept(api.type)}` : ""}${api.param ? ` (param ${kept(api.param)})` : ""}${api.code ? ` [${kept(api.code)}]` : ""}:`,
+        `HTTP ${api.status}${api.type ? ` ${kept(String(api.type))}` : ""}${api.param ? ` (param ${kept(String(api.param))})` : ""}${api.code ? ` [${kept(String(api.code))}]` : ""}:`,
       );
       parts.push(
         kept(
@@ -325,7 +325,7 @@ export class ChatKitApiError extends Error {
           ),
         ),
       );
-      parts.push(`(request id ${api.requestID ? kept(api.requestID) : "none"})`);
+      parts.push(`(request id ${api.requestID ? kept(String(api.requestID)) : "none"})`);
     } else if (error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError) && error.cause) {
       // The SDK says only "Connection error."; what broke is in its cause (a reset, a refusal).
       parts.push(kept(`${error.message} (${describeCause(error.cause)})`));

@@ -488,6 +488,17 @@ describe("errors: what each failure says", () => {
     assert.equal(odd.hint, undefined);
   });
 
+  it("keeps at most 4,096 characters of each part the API sent, whatever its type", () => {
+    const long = "q".repeat(100_000);
+    const raw = apiError(400, { message: long, type: long, param: { odd: true }, code: 7 });
+    const error = new ChatKitApiError("create", new AttemptsFailed(raw, 1, "failed"), settings);
+    assert.match(
+      error.message,
+      /^ChatKit session create failed after 1 attempt: HTTP 400 q{4096}… \(truncated, 100000 characters in all\) \(param \[object Object\]\) \[7\]: q{4096}… \(truncated, 100000 characters in all\) \(request id req_123\)$/,
+    );
+    assert.equal(error.type, `${"q".repeat(4096)}… (truncated, 100000 characters in all)`);
+  });
+
   it("keeps the key out of the hint too, even a key pasted into the organization", () => {
     const key = "custom-key-0123456789abcdef";
     const pasted = resolveSettings({ apiKey: key, organization: key }, {});
