@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { fingerprint, shownUrl } from "./redaction";
 import type { ResolvedSettings } from "./settings";
 
 /**
@@ -37,11 +38,12 @@ export function endpointOf(settings: Readonly<ResolvedSettings>): ApiEndpoint {
   return { ...endpoint };
 }
 
-const FIELDS: Array<[keyof ApiEndpoint, string]> = [
-  ["baseUrl", "the base URL"],
-  ["organization", "the organization"],
-  ["project", "the project"],
-  ["keyFingerprint", "the API key (by fingerprint)"],
+/** Each part, and how a message shows it: never the value of a setting, which may be secret. */
+const FIELDS: Array<[keyof ApiEndpoint, string, (value: string) => string]> = [
+  ["baseUrl", "the base URL", shownUrl],
+  ["organization", "the organization", (value) => `fingerprint ${fingerprint(value)}`],
+  ["project", "the project", (value) => `fingerprint ${fingerprint(value)}`],
+  ["keyFingerprint", "the API key (by fingerprint)", (value) => JSON.stringify(value)],
 ];
 
 /** The endpoint recorded in a state, or undefined when there is none (state written by 0.1.0). */
@@ -62,8 +64,8 @@ export function recordedEndpoint(value: unknown): ApiEndpoint | undefined {
 
 /** What differs between where the session was created and where the call goes now, one line each. */
 export function endpointDifferences(recorded: ApiEndpoint, current: ApiEndpoint): string[] {
-  const show = (value: string | null) => (value === null ? "none" : JSON.stringify(value));
-  return FIELDS.filter(([key]) => recorded[key] !== current[key]).map(
-    ([key, what]) => `${what}: ${show(recorded[key])} at create, ${show(current[key])} now`,
-  );
+  return FIELDS.filter(([key]) => recorded[key] !== current[key]).map(([key, what, shown]) => {
+    const show = (value: string | null) => (value === null ? "none" : shown(value));
+    return `${what}: ${show(recorded[key])} at create, ${show(current[key])} now`;
+  });
 }

@@ -1,4 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
+import { kept, redact, shownId, shownUrl } from "./redaction";
 import type { AttemptsFailed } from "./retry";
 import type { ResolvedSettings } from "./settings";
 
@@ -27,7 +28,7 @@ export class UnusableSessionError extends Error {
     /** Whether the session is still active on the API's side (and so worth cancelling). */
     readonly live: boolean,
   ) {
-    super(`the API answered the create with session ${sessionId}, which cannot be used: ${reason}`);
+    super(`the API answered the create with session ${kept(sessionId)}, which cannot be used: ${kept(reason)}`);
     this.name = "UnusableSessionError";
   }
 }
@@ -138,18 +139,19 @@ export function classifySendFailure(error: unknown, baseURL: string): unknown {
     if (code && /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/.test(code)) {
       // The TLS handshake comes before the request: it failed, so nothing was written.
       return new NotSentError(
-        `the TLS handshake with ${baseURL} failed (${code}): check that the address is right (http or https) and that its certificate is trusted`,
+        `the TLS handshake with ${shownUrl(baseURL)} failed (${code}): check that the address is right (http or https) and that its certificate is trusted`,
         false,
       );
     }
     const inner = innermostMessage(error);
     if (inner === "bad port") {
       return new NotSentError(
-        `fetch refuses to connect to the port of ${baseURL} (a port reserved for other protocols, such as 6000)`,
+        `fetch refuses to connect to the port of ${shownUrl(baseURL)} (a port reserved for other protocols, such as 6000)`,
         false,
       );
     }
-    if (inner === "unknown scheme") return new NotSentError(`fetch cannot use the scheme of ${baseURL}`, false);
+    if (inner === "unknown scheme")
+      return new NotSentError(`fetch cannot use the scheme of ${shownUrl(baseURL)}`, false);
     return error;
   }
   // Everything else was thrown while building the request, before fetch was called.
@@ -158,7 +160,8 @@ export function classifySendFailure(error: unknown, baseURL: string): unknown {
   }
   if (error instanceof TypeError && /ByteString|header/i.test(error.message)) {
     return new NotSentError(
-      `a request header holds a character that HTTP headers cannot carry (check the API key, chatkit:organization and chatkit:project): ${error.message}`,
+      // Not the runtime's message: it may quote the header's value.
+      "a request header holds a character that HTTP headers cannot carry (check the API key, chatkit:organization and chatkit:project; the value is not shown here)",
       false,
     );
   }
@@ -205,79 +208,6 @@ export function mayHaveCreated(error: unknown): boolean {
   return true;
 }
 
-/** Known prefixes of OpenAI keys and client secrets; a fragment may come without them. */
-const SECRET_PREFIX = /^(sk|ek)[-_]((proj|svcacct|admin)[-_])?/;
-/** A run this long of a known secret is never shown, wherever it starts. */
-const FRAGMENT_LENGTH = 10;
-
-/** Marks in `covered` every place where `text` holds a secret or a long run of one. */
-function coverSecret(text: string, secret: string, covered: boolean[]): void {
-  const mark = (from: number, length: number) => covered.fill(true, from, from + length);
-  for (let at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) mark(at, secret.length);
-  const body = secret.replace(SECRET_PREFIX, "");
-  for (const at of runsFoundIn(text, body)) mark(at, FRAGMENT_LENGTH);
-}
-
-/** Multiplier of the rolling hash below; any odd number spreads the characters well enough. */
-const HASH_BASE = 257;
-/** HASH_BASE to the power FRAGMENT_LENGTH - 1, in the same 32-bit arithmetic as the hash. */
-const HASH_HIGHEST = Array.from({ length: FRAGMENT_LENGTH - 1 }).reduce<number>(
-  (power) => Math.imul(power, HASH_BASE),
-  1,
-);
-
-/**
- * Where `text` holds a run of FRAGMENT_LENGTH characters that also occurs in `secret`. One pass
- * over each with a rolling hash, so the cost grows with the secret's length and nothing more: a
- * string state variable may be 10 MiB, and listing its every run took a minute and a gigabyte.
- */
-function runsFoundIn(text: string, secret: string): number[] {
-  if (text.length < FRAGMENT_LENGTH || secret.length < FRAGMENT_LENGTH) return [];
-  const hashAt = (source: string, from: number) => {
-    let hash = 0;
-    for (let i = from; i < from + FRAGMENT_LENGTH; i++) hash = (Math.imul(hash, HASH_BASE) + source.charCodeAt(i)) | 0;
-    return hash;
-  };
-  const textRuns = new Map<number, number[]>();
-  for (let at = 0; at + FRAGMENT_LENGTH <= text.length; at++) {
-    const hash = hashAt(text, at);
-    textRuns.set(hash, [...(textRuns.get(hash) ?? []), at]);
-  }
-  const found: number[] = [];
-  let hash = hashAt(secret, 0);
-  for (let from = 0; textRuns.size > 0; from++) {
-    const starts = textRuns.get(hash);
-    if (starts) {
-      const run = secret.slice(from, from + FRAGMENT_LENGTH);
-      const matching = starts.filter((at) => text.startsWith(run, at));
-      found.push(...matching);
-      const left = starts.filter((at) => !matching.includes(at));
-      if (left.length > 0) textRuns.set(hash, left);
-      else textRuns.delete(hash);
-    }
-    if (from + FRAGMENT_LENGTH >= secret.length) break;
-    const leaving = Math.imul(secret.charCodeAt(from), HASH_HIGHEST);
-    hash = (Math.imul((hash - leaving) | 0, HASH_BASE) + secret.charCodeAt(from + FRAGMENT_LENGTH)) | 0;
-  }
-  return found;
-}
-
-/** Removes anything that looks like an API key or a client secret from text we pass on. */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  const covered: boolean[] = new Array(text.length).fill(false);
-  for (const secret of secrets) if (secret && secret.length >= 4) coverSecret(text, secret, covered);
-  let result = "";
-  for (let i = 0; i < text.length; i++) {
-    if (!covered[i]) result += text[i];
-    else if (!covered[i - 1]) result += "[redacted]";
-  }
-  // Anything shaped like a key or client secret, even glued to a word (token_ek_…), and OpenAI's
-  // masked fragments of a key ("sk-pro********abcd", or without the prefix).
-  return result
-    .replace(/(?<![A-Za-z0-9])(sk|ek)[-_][A-Za-z0-9*_\-.]{4,}/g, "$1-[redacted]")
-    .replace(/\S*\*{4,}\S*/g, "[redacted]");
-}
-
 /** OpenAI scheduled Agent Builder, where the workflows of hosted sessions come from, to shut down then. */
 export const AGENT_BUILDER_SHUTDOWN_MS = Date.UTC(2026, 10, 30);
 
@@ -285,19 +215,18 @@ const SUNSET_HINT =
   "OpenAI scheduled Agent Builder, where the workflows behind ChatKit sessions are built, to shut down on 2026-11-30: this failure may be that shutdown. ChatKit itself stays available; for new work OpenAI recommends ChatKit's advanced integration with your own server (see the ChatKit guide on developers.openai.com). The local emulator keeps examples, teaching and offline pipelines working.";
 
 /** A create failure that fits the Agent Builder shutdown: a missing workflow, 410 Gone, or words saying so. */
-function fitsSunset(error: APIError, message: string): boolean {
+function fitsSunset(error: APIError, message: string, aboutWorkflow: boolean): boolean {
   if (error.status === 410) return true;
-  if (error.status === 404 && /workflow/i.test(`${message} ${error.param ?? ""}`)) return true;
+  if (error.status === 404 && aboutWorkflow) return true;
   return /deprecat|shut ?down|sunset|discontinued|no longer (available|supported)|agent builder/i.test(message);
 }
 
-/** " to <origin and path>" of a redirect's Location, without its query (it may hold a credential). */
+/** " to <where>" of a redirect's Location, shown as a base URL is: it often repeats the base URL's path. */
 function redirectTarget(error: APIError, baseURL: string): string {
   const location = error.headers?.get("location");
   if (!location) return "";
   try {
-    const target = new URL(location, baseURL);
-    return ` to ${target.origin}${target.pathname}`;
+    return ` to ${shownUrl(new URL(location, baseURL).href)}`;
   } catch {
     return "";
   }
@@ -311,43 +240,44 @@ function hintFor(
   nowMs: number,
 ): string | undefined {
   if (error instanceof APIError && error.status !== undefined) {
-    const message = String(error.message ?? "");
-    if (operation === "create" && nowMs >= AGENT_BUILDER_SHUTDOWN_MS && fitsSunset(error, message)) {
+    const message = kept(String(error.message ?? ""));
+    const aboutWorkflow = /workflow/i.test(`${message} ${kept(String(error.param ?? ""))}`);
+    if (operation === "create" && nowMs >= AGENT_BUILDER_SHUTDOWN_MS && fitsSunset(error, message, aboutWorkflow)) {
       return error.status === 404
         ? `${SUNSET_HINT} If the workflow should still exist, check that the key belongs to its organization and project (chatkit:organization, chatkit:project).`
         : SUNSET_HINT;
     }
     if (error.status >= 300 && error.status < 400) {
-      return `${settings.baseURL} answered with a redirect${redirectTarget(error, settings.baseURL)}, which was not followed: the API never redirects, and following would send the request to an address nobody configured. Set chatkit:baseUrl (or OPENAI_BASE_URL) to the address the API answers on (https://api.openai.com/v1, or your proxy's).`;
+      return `${shownUrl(settings.baseURL)} answered with a redirect${redirectTarget(error, settings.baseURL)}, which was not followed: the API never redirects, and following would send the request to an address nobody configured. Set chatkit:baseUrl (or OPENAI_BASE_URL) to the address the API answers on (https://api.openai.com/v1, or your proxy's).`;
     }
     if (error.status === 401) {
-      const refused = `The API key was refused. It came from ${settings.apiKeySource}; check that it is a current key for ${settings.baseURL}.`;
+      const refused = `The API key was refused. It came from ${settings.apiKeySource}; check that it is a current key for ${shownUrl(settings.baseURL)}.`;
       if (operation === "cancel" && settings.apiKeySource.startsWith("stack config")) {
         return `${refused} pulumi refresh and pulumi destroy use the stack config recorded in state at the last pulumi up, not the current one: after rotating chatkit:apiKey, run pulumi up first, or pulumi destroy --run-program (Pulumi CLI 3.160 or later).`;
       }
       return refused;
     }
     if (error.status === 403) {
-      return `The key (from ${settings.apiKeySource}) is not allowed to use ChatKit here; check its permissions and the project ${settings.project ?? "(the key's default)"}.`;
+      return `The key (from ${settings.apiKeySource}) is not allowed to use ChatKit here; check its permissions and the project (${shownId(settings.project)}).`;
     }
-    if (error.status === 404 && operation === "create" && /workflow/i.test(`${message} ${error.param ?? ""}`)) {
-      return `The workflow is not visible to this key. This usually means the key belongs to another organization or project than the workflow: organization ${settings.organization ?? "(the key's default)"}, project ${settings.project ?? "(the key's default)"}. Set chatkit:organization and chatkit:project (or OPENAI_ORG_ID and OPENAI_PROJECT_ID) to the workflow's.`;
+    if (error.status === 404 && operation === "create" && aboutWorkflow) {
+      return `The workflow is not visible to this key. This usually means the key belongs to another organization or project than the workflow: organization (${shownId(settings.organization)}), project (${shownId(settings.project)}). Set chatkit:organization and chatkit:project (or OPENAI_ORG_ID and OPENAI_PROJECT_ID) to the workflow's.`;
     }
     if (error.status === 404 && operation === "cancel" && /invalid url/i.test(message)) {
-      return `The API does not know this route: check that chatkit:baseUrl (or OPENAI_BASE_URL) ends with /v1; it is ${settings.baseURL}.`;
+      return `The API does not know this route: check that chatkit:baseUrl (or OPENAI_BASE_URL) ends with /v1; it is ${shownUrl(settings.baseURL)}.`;
     }
     if (error.status === 429) {
       return `Still rate limited after ${attempts} attempt${attempts === 1 ? "" : "s"}. The limit belongs to the key or its project: wait, run with lower parallelism (pulumi up --parallel 4), or raise the limit.`;
     }
   }
   if (error instanceof APIConnectionTimeoutError || error instanceof AttemptTimedOutError) {
-    return `No complete answer from ${settings.baseURL} within the time allowed (stack config chatkit:timeoutSeconds, ${formatSeconds(settings.timeoutMs)} per attempt, within chatkit:retryBudgetSeconds, ${formatSeconds(settings.retryBudgetMs)} in all).`;
+    return `No complete answer from ${shownUrl(settings.baseURL)} within the time allowed (stack config chatkit:timeoutSeconds, ${formatSeconds(settings.timeoutMs)} per attempt, within chatkit:retryBudgetSeconds, ${formatSeconds(settings.retryBudgetMs)} in all).`;
   }
   if (error instanceof NotSentError && error.transient) {
-    return `Could not talk to ${settings.baseURL}: check the address (chatkit:baseUrl or OPENAI_BASE_URL) and the network.`;
+    return `Could not talk to ${shownUrl(settings.baseURL)}: check the address (chatkit:baseUrl or OPENAI_BASE_URL) and the network.`;
   }
   if (error instanceof APIConnectionError) {
-    return `The connection to ${settings.baseURL} was closed before an answer arrived (the server, a proxy or the network dropped it); check the address (chatkit:baseUrl or OPENAI_BASE_URL) and the network.`;
+    return `The connection to ${shownUrl(settings.baseURL)} was closed before an answer arrived (the server, a proxy or the network dropped it); check the address (chatkit:baseUrl or OPENAI_BASE_URL) and the network.`;
   }
   return undefined;
 }
@@ -378,35 +308,40 @@ export class ChatKitApiError extends Error {
     const error = failure.lastError;
     const api = error instanceof APIError && error.status !== undefined ? error : undefined;
     const hint = hintFor(error, operation, settings, failure.attempts, nowMs);
+    const hidden = [settings.apiKey, ...secrets];
+    // What the answer said, each part kept to a bounded length before it is scanned (see redaction.ts).
+    const said = <T>(value: T) => (typeof value === "string" ? redact(kept(value), hidden) : value);
     const parts = [`ChatKit session ${operation} ${failure.message}:`];
     if (api?.status !== undefined) {
       parts.push(
-        `HTTP ${api.status}${api.type ? ` ${api.type}` : ""}${api.param ? ` (param ${api.param})` : ""}${api.code ? ` [${api.code}]` : ""}:`,
+        `HTTP ${api.status}${api.type ? ` ${kept(String(api.type))}` : ""}${api.param ? ` (param ${kept(String(api.param))})` : ""}${api.code ? ` [${kept(String(api.code))}]` : ""}:`,
       );
       parts.push(
-        String(
-          api.error && typeof api.error === "object" && "message" in api.error
-            ? (api.error as { message: unknown }).message
-            : api.message,
+        kept(
+          String(
+            api.error && typeof api.error === "object" && "message" in api.error
+              ? (api.error as { message: unknown }).message
+              : api.message,
+          ),
         ),
       );
-      parts.push(`(request id ${api.requestID ?? "none"})`);
+      parts.push(`(request id ${api.requestID ? kept(String(api.requestID)) : "none"})`);
     } else if (error instanceof APIConnectionError && !(error instanceof APIConnectionTimeoutError) && error.cause) {
       // The SDK says only "Connection error."; what broke is in its cause (a reset, a refusal).
-      parts.push(`${error.message} (${describeCause(error.cause)})`);
+      parts.push(kept(`${error.message} (${describeCause(error.cause)})`));
     } else {
-      parts.push(error instanceof Error ? error.message : String(error));
+      parts.push(kept(error instanceof Error ? error.message : String(error)));
     }
     let message = parts.join(" ");
     if (hint) message += `\nHint: ${hint}`;
-    super(redact(message, [settings.apiKey, ...secrets]));
+    super(redact(message, hidden));
     this.name = "ChatKitApiError";
     this.status = api?.status;
-    this.type = api?.type;
-    this.param = api?.param;
-    this.code = api?.code;
-    this.requestId = api?.requestID;
-    this.hint = hint && redact(hint, [settings.apiKey, ...secrets]);
+    this.type = said(api?.type);
+    this.param = said(api?.param);
+    this.code = said(api?.code);
+    this.requestId = said(api?.requestID);
+    this.hint = hint && redact(hint, hidden);
     Object.defineProperty(this, "lastError", { value: error, enumerable: false });
     this.attempts = failure.attempts;
   }

@@ -9,7 +9,6 @@ import {
   MalformedAnswerError,
   mayHaveCreated,
   type Operation,
-  redact,
   UnusableSessionError,
 } from "./errors";
 import { checkedInputs } from "./inputs";
@@ -22,6 +21,7 @@ import {
   recordedSession,
   type SessionShape,
 } from "./normalize";
+import { kept, redact } from "./redaction";
 import { AttemptsFailed, withRetries } from "./retry";
 import type { SessionInputs } from "./schema";
 import {
@@ -190,8 +190,10 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
           ? last.sessionId
           : undefined;
     if (knownId) {
+      // The id came in the answer: it is cancelled whole but shown within the bound on answer text.
+      const shownId = kept(knownId);
       if (last instanceof UnusableSessionError && !last.live) {
-        error.message += `\nSession ${knownId} is not active, so there is nothing to cancel. Running pulumi up again is safe.`;
+        error.message += `\nSession ${shownId} is not active, so there is nothing to cancel. Running pulumi up again is safe.`;
         return error;
       }
       const cancelled = await this.cancel(knownId, settings).then(
@@ -202,7 +204,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
         ? "it was cancelled at once"
         : `cancelling it failed; it stays active until it expires, at most ${lifetime} s from now`;
       const what = last instanceof UnusableSessionError ? "it cannot be used" : "its answer could not be read";
-      error.message += `\nThe API did create session ${knownId} but ${what}, so ${outcome}. Running pulumi up again is safe.`;
+      error.message += `\nThe API did create session ${shownId} but ${what}, so ${outcome}. Running pulumi up again is safe.`;
       if (!cancelled) this.warn(error.message);
       return error;
     }
@@ -269,7 +271,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       if (!(error instanceof NotFoundElsewhere)) throw error;
       throw new Error(
         redact(
-          `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the cancel was not sent where the session was created (${differences.join("; ")}). A session is visible only to the key, organization, project and endpoint that created it, so the 404 does not prove that it is gone, and it stays in the state. Restore the configuration used at pulumi up (README, "Configuration": config lives in state) and run the command again; or, if the session has certainly expired (its expiresAt, ${String(state.expiresAt)}, is the API's time, unix seconds), remove it from the state with pulumi state delete <urn>.`,
+          `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the cancel was not sent where the session was created (${differences.join("; ")}). A session is visible only to the key, organization, project and endpoint that created it, so the 404 does not prove that it is gone, and it stays in the state. Restore the configuration used at pulumi up (README, "Configuration": config lives in state) and run the command again; or, if the session has certainly expired (its expiresAt, ${kept(String(state.expiresAt))}, is the API's time, unix seconds), remove it from the state with pulumi state delete <urn>.`,
           [settings.apiKey],
         ),
       );
@@ -335,7 +337,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       );
     } catch (error) {
       if (error instanceof AttemptsFailed) throw new ChatKitApiError(operation, error, settings, this.now(), secrets);
-      throw new Error(redact(String(error), [settings.apiKey, ...secrets]));
+      throw new Error(redact(kept(String(error)), [settings.apiKey, ...secrets]));
     }
   }
 }

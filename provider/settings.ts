@@ -1,4 +1,4 @@
-import { redact } from "./errors";
+import { redact } from "./redaction";
 
 /**
  * Where the provider finds its credentials and endpoint. Stack config (read in configure(), after
@@ -67,7 +67,10 @@ function numberSetting(
     (!rule.minIncluded && value === rule.min) ||
     value > rule.max
   ) {
-    throw new Error(`Stack config ${key} must be a ${kind} ${range} (${rule.unit}), got ${JSON.stringify(text)}`);
+    // A value this long is no typo of a number but something pasted into the wrong setting,
+    // perhaps a secret: it is described, not shown.
+    const given = text.length < 10 ? JSON.stringify(text) : `a string of ${text.length} characters (not shown here)`;
+    throw new Error(`Stack config ${key} must be a ${kind} ${range} (${rule.unit}), got ${given}`);
   }
   return value;
 }
@@ -104,17 +107,15 @@ export function checkHeaderValue(setting: string, source: string, value: string 
 
 function checkBaseUrl(source: string, value: string | undefined): void {
   if (value === undefined) return;
-  let url: URL;
+  // The value is never shown: it may have been set with --secret (a proxy's token in its path),
+  // which the provider cannot tell.
+  let url: URL | undefined;
   try {
     url = new URL(value);
-  } catch {
+  } catch {}
+  if (url?.protocol !== "http:" && url?.protocol !== "https:") {
     throw new Error(
-      `${source} must be an http or https URL such as https://api.openai.com/v1, got ${JSON.stringify(value)}`,
-    );
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new Error(
-      `${source} must be an http or https URL such as https://api.openai.com/v1, got ${JSON.stringify(value)}`,
+      `${source} must be an http or https URL such as https://api.openai.com/v1 (the value is not shown here).`,
     );
   }
   // Any "?" or "#" in the text: URL parsing drops an empty query or fragment ("…/v1?") silently.

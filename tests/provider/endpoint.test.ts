@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { type ApiEndpoint, endpointDifferences, endpointOf, recordedEndpoint } from "../../provider/endpoint";
+import { fingerprint } from "../../provider/redaction";
 import { resolveSettings } from "../../provider/settings";
 
 const recorded: ApiEndpoint = {
@@ -26,13 +27,18 @@ describe("endpoint: where a session lives", () => {
   it("names each part that differs between create and now, one line each", () => {
     const now = { ...recorded, organization: null, project: "proj_2", keyFingerprint: "ba9876543210" };
     assert.deepEqual(endpointDifferences(recorded, now), [
-      'the organization: "org_1" at create, none now',
-      'the project: none at create, "proj_2" now',
+      `the organization: fingerprint ${fingerprint("org_1")} at create, none now`,
+      `the project: none at create, fingerprint ${fingerprint("proj_2")} now`,
       'the API key (by fingerprint): "0123456789ab" at create, "ba9876543210" now',
     ]);
     assert.deepEqual(endpointDifferences(recorded, { ...recorded }), []);
     assert.deepEqual(endpointDifferences(recorded, { ...recorded, baseUrl: "http://127.0.0.1:8787/v1" }), [
-      'the base URL: "https://api.openai.com/v1" at create, "http://127.0.0.1:8787/v1" now',
+      "the base URL: https://api.openai.com/v1 at create, http://127.0.0.1:8787/v1 now",
+    ]);
+    // A path other than /v1 may hold a proxy's token: told apart by fingerprint, never shown.
+    const proxied = (token: string) => ({ ...recorded, baseUrl: `https://proxy.test/${token}/v1` });
+    assert.deepEqual(endpointDifferences(proxied("tok-aaaa"), proxied("tok-bbbb")), [
+      `the base URL: https://proxy.test (path not shown, fingerprint ${fingerprint("https://proxy.test/tok-aaaa/v1")}) at create, https://proxy.test (path not shown, fingerprint ${fingerprint("https://proxy.test/tok-bbbb/v1")}) now`,
     ]);
   });
 

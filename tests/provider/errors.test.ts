@@ -14,9 +14,9 @@ import {
   MalformedAnswerError,
   mayHaveCreated,
   NotSentError,
-  redact,
   UnusableSessionError,
 } from "../../provider/errors";
+import { fingerprint, redact } from "../../provider/redaction";
 import { AttemptsFailed } from "../../provider/retry";
 import { resolveSettings } from "../../provider/settings";
 
@@ -115,7 +115,11 @@ describe("errors", () => {
       settings,
       Date.UTC(2026, 10, 29),
     );
-    assert.match(missing.hint ?? "", /another organization or project .* project proj_x/);
+    // The project by fingerprint only: any setting may have been set with --secret.
+    assert.ok(
+      (missing.hint ?? "").includes(`organization (the key's default), project (fingerprint ${fingerprint("proj_x")})`),
+    );
+    assert.ok(!(missing.hint ?? "").includes("proj_x"));
   });
 
   it("reminds on a refused cancel that destroy uses the config recorded at the last up", () => {
@@ -208,7 +212,7 @@ describe("errors", () => {
     // on any machine, where a time limit would depend on how busy it is. The secret's letters are
     // random, so that its runs are all different, as a real secret's are.
     const script = `
-      const { redact } = require(${JSON.stringify(path.join(__dirname, "..", "..", "provider", "errors.js"))});
+      const { redact } = require(${JSON.stringify(path.join(__dirname, "..", "..", "provider", "redaction.js"))});
       const bytes = require("node:crypto").randomBytes(10 * 1024 * 1024);
       for (let i = 0; i < bytes.length; i++) bytes[i] = 97 + (bytes[i] % 26);
       const secret = bytes.toString("latin1");
@@ -361,7 +365,7 @@ describe("errors: what each failure says", () => {
     );
     assert.equal(
       hint("create", apiError(403)),
-      "The key (from stack config chatkit:apiKey) is not allowed to use ChatKit here; check its permissions and the project proj_x.",
+      `The key (from stack config chatkit:apiKey) is not allowed to use ChatKit here; check its permissions and the project (fingerprint ${fingerprint("proj_x")}).`,
     );
     assert.match(hint("create", apiError(403), fromEnv) ?? "", /and the project \(the key's default\)\.$/);
     assert.match(
@@ -484,6 +488,17 @@ describe("errors: what each failure says", () => {
     assert.equal(odd.hint, undefined);
   });
 
+  it("keeps at most 4,096 characters of each part the API sent, whatever its type", () => {
+    const long = "q".repeat(100_000);
+    const raw = apiError(400, { message: long, type: long, param: { odd: true }, code: 7 });
+    const error = new ChatKitApiError("create", new AttemptsFailed(raw, 1, "failed"), settings);
+    assert.match(
+      error.message,
+      /^ChatKit session create failed after 1 attempt: HTTP 400 q{4096}… \(truncated, 100000 characters in all\) \(param \[object Object\]\) \[7\]: q{4096}… \(truncated, 100000 characters in all\) \(request id req_123\)$/,
+    );
+    assert.equal(error.type, `${"q".repeat(4096)}… (truncated, 100000 characters in all)`);
+  });
+
   it("keeps the key out of the hint too, even a key pasted into the organization", () => {
     const key = "custom-key-0123456789abcdef";
     const pasted = resolveSettings({ apiKey: key, organization: key }, {});
@@ -493,7 +508,7 @@ describe("errors: what each failure says", () => {
       pasted,
       Date.UTC(2026, 0, 1),
     );
-    assert.match(error.hint ?? "", /organization \[redacted\], project/);
+    assert.match(error.hint ?? "", /organization \(fingerprint [0-9a-f]{8}\), project/);
     assert.ok(!error.message.includes(key) && !(error.hint ?? "").includes(key));
   });
 
