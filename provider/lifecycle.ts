@@ -256,8 +256,10 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     const state = withoutProvider(props);
     const settings = this.settings();
     const recorded = recordedEndpoint(state.apiEndpoint);
-    const differences = recorded ? endpointDifferences(recorded, endpointOf(settings)) : [];
-    const notFoundProvesGone = differences.length === 0;
+    const differences =
+      recorded.kind === "recorded" ? endpointDifferences(recorded.endpoint, endpointOf(settings)) : [];
+    // Only a state written by 0.1.0, which records no endpoint, keeps its rule that a 404 is done.
+    const notFoundProvesGone = recorded.kind === "absent" || (recorded.kind === "recorded" && differences.length === 0);
     try {
       await this.cancel(
         id,
@@ -267,12 +269,12 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       );
     } catch (error) {
       if (!(error instanceof NotFoundElsewhere)) throw error;
-      throw new Error(
-        redact(
-          `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the cancel was not sent where the session was created (${differences.join("; ")}). A session is visible only to the key, organization, project and endpoint that created it, so the 404 does not prove that it is gone, and it stays in the state. Restore the configuration used at pulumi up (README, "Configuration": config lives in state) and run the command again; or, if the session has certainly expired (its expiresAt, ${String(state.expiresAt)}, is the API's time, unix seconds), remove it from the state with pulumi state delete <urn>.`,
-          [settings.apiKey],
-        ),
-      );
+      const expired = `if the session has certainly expired (its expiresAt, ${String(state.expiresAt)}, is the API's time, unix seconds), remove it from the state with pulumi state delete <urn>`;
+      const message =
+        recorded.kind === "unreadable"
+          ? `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the state's record of where the session was created (apiEndpoint) cannot be read: ${recorded.problem}. A session is visible only to the key, organization, project and endpoint that created it, so without that record the 404 does not prove that it is gone, and it stays in the state. Write the record back as { baseUrl, organization, project, keyFingerprint } of where it was created (pulumi stack export, edit, pulumi stack import; README, "Lifecycle") and run the command again; or, if the current configuration is certainly the one it was created with, remove apiEndpoint from the state the same way, so that a 404 counts as done as for a state written by 0.1.0; or, ${expired}.`
+          : `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the cancel was not sent where the session was created (${differences.join("; ")}). A session is visible only to the key, organization, project and endpoint that created it, so the 404 does not prove that it is gone, and it stays in the state. Restore the configuration used at pulumi up (README, "Configuration": config lives in state) and run the command again; or, ${expired}.`;
+      throw new Error(redact(message, [settings.apiKey]));
     }
   }
 
