@@ -233,8 +233,14 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       refreshed.status = "expired";
     }
     if (recorded.status === undefined || recorded.expiresAt === undefined) {
+      const unreadable =
+        recorded.status === undefined
+          ? "records no status that can be read"
+          : recorded.expiresAtProblem
+            ? `records its expiresAt as ${recorded.expiresAtProblem}`
+            : "records no expiry that can be read";
       this.warn(
-        `The state of ChatKit session ${id} records no ${recorded.status === undefined ? "status" : "expiry"} that can be read, so whether it is live is not known. It is kept; the next pulumi up replaces it and cancels it, and pulumi destroy cancels it.`,
+        `The state of ChatKit session ${id} ${unreadable}, so whether it is live is not known. It is kept; the next pulumi up replaces it and cancels it, and pulumi destroy cancels it.`,
       );
     }
     return { id, props: refreshed };
