@@ -22,6 +22,7 @@ import {
   recordedSession,
   type SessionShape,
 } from "./normalize";
+import { readPlain } from "./plain";
 import { AttemptsFailed, withRetries } from "./retry";
 import type { SessionInputs } from "./schema";
 import {
@@ -101,10 +102,25 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     if (this.configError) throw new Error(this.configError.message);
   }
 
+  /** Never throws, whatever it is given: what cannot be read or checked is a failure. */
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
     this.assertConfigured();
-    const { failures } = loadSchema().validateInputs(news);
-    return { inputs: withoutProvider(news), failures };
+    const schema = loadSchema();
+    try {
+      const read = readPlain(news);
+      if (read.unreadable.length > 0) {
+        const failures = read.unreadable.map(({ path, reason }) => {
+          const property = path.length === 0 ? "the inputs" : schema.formatPath(path);
+          return { property, reason: `${property} ${reason}` };
+        });
+        return { inputs: {}, failures };
+      }
+      const { failures } = schema.validateInputs(read.value);
+      return { inputs: withoutProvider(read.value as Props), failures };
+    } catch {
+      // A last resort: the copy above is plain data, on which nothing is known to throw.
+      return { inputs: {}, failures: [{ property: "the inputs", reason: "the inputs could not be checked" }] };
+    }
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
