@@ -23,6 +23,7 @@ import {
   type SessionShape,
 } from "./normalize";
 import { readPlain } from "./plain";
+import { ReplayCheck, ReplayedAnswerError } from "./replay";
 import { AttemptsFailed, withRetries } from "./retry";
 import type { SessionInputs } from "./schema";
 import {
@@ -75,6 +76,8 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   private readonly random: () => number;
   private readonly warn: (message: string) => void;
   private readonly clock: ApiClock;
+  /** Every session id this process has met, in a state or an answer (see replay.ts). */
+  private readonly replays = new ReplayCheck();
 
   constructor(private readonly options: LifecycleOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -123,8 +126,9 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     }
   }
 
-  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
     this.assertConfigured();
+    this.replays.saw(id);
     const replaces: string[] = REPLACING_KEYS.filter((key) => {
       if (containsUnknown(news[key])) return true;
       try {
@@ -166,14 +170,18 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       settings,
       async (limitMs) => {
         sentAtMs = this.now();
-        const { text } = await boundedRequest(
+        const { headers, text } = await boundedRequest(
           (options) => client.beta.chatkit.sessions.create(body, options),
           limitMs,
           settings.baseURL,
         );
+        const receivedAtMs = this.now();
         const raw = parseJson(text);
         const session = readSession(raw);
         if (!session) throw new MalformedAnswerError("create", sessionIdIn(raw));
+        const createdAt = session.expires_at - lifetime;
+        const replayed = this.replays.reasonFor({ id: session.id, createdAt, headers, sentAtMs, receivedAtMs });
+        if (replayed) throw new ReplayedAnswerError(session.id, replayed);
         const unusable = unusableReason(session);
         if (unusable) throw new UnusableSessionError(session.id, unusable, session.status === "active");
         return session;
@@ -185,6 +193,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       const left = settings.retryBudgetMs - (this.now() - startedMs);
       throw await this.explainFailedCreate(error, { ...settings, retryBudgetMs: Math.max(left, 500) }, lifetime);
     });
+    this.replays.saw(answer.id);
     const apiClockOffset = this.clock.learn(answer.expires_at - lifetime, sentAtMs, answer.id);
     return {
       id: answer.id,
@@ -237,6 +246,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
    */
   async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
     this.assertConfigured();
+    this.replays.saw(id);
     const state = withoutProvider(props);
     const recorded = recordedSession(state);
     const refreshed: Props = { ...state };
@@ -275,6 +285,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
    * endpoint, the API says "not found" of a session that is live.
    */
   async delete(id: string, props: Props): Promise<void> {
+    this.replays.saw(id);
     const state = withoutProvider(props);
     const settings = this.settings();
     const recorded = recordedEndpoint(state.apiEndpoint);
