@@ -115,14 +115,14 @@ export function attemptSignal(options: RequestOptions): AbortSignal {
 /**
  * Runs one request and reads its whole answer within `limitMs`, body included (the SDK's own
  * timer stops when the headers arrive, so a stalled or trickling body would otherwise run on).
- * Returns the HTTP status and the body text. A request that never left is reported as
+ * Returns the HTTP status, the headers and the body text. A request that never left is reported as
  * NotSentError; a body cut off mid-way as AnswerInterruptedError.
  */
 export async function boundedRequest(
   start: (options: RequestOptions) => { asResponse(): Promise<Response> },
   limitMs: number,
   baseURL: string,
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; headers: Headers; text: string }> {
   const controller = new AbortController();
   let answerStarted = false;
   /** The answer's status, from the moment its headers arrived. */
@@ -155,7 +155,7 @@ export async function boundedRequest(
     }
     answerStarted = true;
     try {
-      return { status: response.status, text: await response.text() };
+      return { status: response.status, headers: response.headers, text: await response.text() };
     } catch (error) {
       throw new AnswerInterruptedError(response.status, error);
     }

@@ -46,19 +46,48 @@ const FIELDS: Array<[keyof ApiEndpoint, string, (value: string) => string]> = [
   ["keyFingerprint", "the API key (by fingerprint)", (value) => JSON.stringify(value)],
 ];
 
-/** The endpoint recorded in a state, or undefined when there is none (state written by 0.1.0). */
-export function recordedEndpoint(value: unknown): ApiEndpoint | undefined {
-  if (value === null || typeof value !== "object") return undefined;
+/** What a state records about where its session lives (see recordedEndpoint). */
+export type RecordedEndpoint =
+  | { kind: "recorded"; endpoint: ApiEndpoint }
+  /** No record at all: state written by 0.1.0, which keeps 0.1.0's rule (any 404 means gone). */
+  | { kind: "absent" }
+  /** A record that cannot be read; `problem` says why, without quoting it. */
+  | { kind: "unreadable"; problem: string };
+
+const FINGERPRINT = /^[0-9a-f]{12}$/;
+
+/**
+ * Reads the endpoint a state records. Only a missing record is "absent": any other value that is
+ * not exactly the shape this provider writes is unreadable, since guessing the missing part (a
+ * project, a key) could make a 404 from elsewhere look like proof that a live session is gone.
+ */
+export function recordedEndpoint(value: unknown): RecordedEndpoint {
+  if (value === undefined) return { kind: "absent" };
+  const unreadable = (problem: string): RecordedEndpoint => ({ kind: "unreadable", problem });
+  if (value === null) return unreadable("it is null");
+  if (typeof value !== "object" || Array.isArray(value)) {
+    return unreadable(`it is ${Array.isArray(value) ? "a list" : `a ${typeof value}`}, not an object`);
+  }
   const record = value as Record<string, unknown>;
-  const text = (key: string) => (typeof record[key] === "string" ? (record[key] as string) : null);
-  const baseUrl = text("baseUrl");
-  const fingerprint = text("keyFingerprint");
-  if (baseUrl === null || fingerprint === null) return undefined;
+  const { baseUrl, organization, project, keyFingerprint: fingerprint } = record;
+  if (typeof baseUrl !== "string" || baseUrl === "") return unreadable("its baseUrl is missing or not text");
+  if (typeof fingerprint !== "string" || !FINGERPRINT.test(fingerprint)) {
+    return unreadable("its keyFingerprint is missing or not 12 hex digits");
+  }
+  for (const [key, part] of [
+    ["organization", organization],
+    ["project", project],
+  ] as const) {
+    if (part !== null && typeof part !== "string") return unreadable(`its ${key} is missing, or neither text nor null`);
+  }
   return {
-    baseUrl,
-    organization: text("organization"),
-    project: text("project"),
-    keyFingerprint: fingerprint,
+    kind: "recorded",
+    endpoint: {
+      baseUrl,
+      organization: organization as string | null,
+      project: project as string | null,
+      keyFingerprint: fingerprint,
+    },
   };
 }
 

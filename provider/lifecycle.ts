@@ -21,7 +21,9 @@ import {
   recordedSession,
   type SessionShape,
 } from "./normalize";
+import { readPlain } from "./plain";
 import { kept, redact } from "./redaction";
+import { ReplayCheck, ReplayedAnswerError } from "./replay";
 import { AttemptsFailed, withRetries } from "./retry";
 import type { SessionInputs } from "./schema";
 import {
@@ -74,6 +76,8 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   private readonly random: () => number;
   private readonly warn: (message: string) => void;
   private readonly clock: ApiClock;
+  /** Every session id this process has met, in a state or an answer (see replay.ts). */
+  private readonly replays = new ReplayCheck();
 
   constructor(private readonly options: LifecycleOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -101,14 +105,30 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     if (this.configError) throw new Error(this.configError.message);
   }
 
+  /** Never throws, whatever it is given: what cannot be read or checked is a failure. */
   async check(_olds: Props, news: Props): Promise<dynamic.CheckResult> {
     this.assertConfigured();
-    const { failures } = loadSchema().validateInputs(news);
-    return { inputs: withoutProvider(news), failures };
+    const schema = loadSchema();
+    try {
+      const read = readPlain(news);
+      if (read.unreadable.length > 0) {
+        const failures = read.unreadable.map(({ path, reason }) => {
+          const property = path.length === 0 ? "the inputs" : schema.formatPath(path);
+          return { property, reason: `${property} ${reason}` };
+        });
+        return { inputs: {}, failures };
+      }
+      const { failures } = schema.validateInputs(read.value);
+      return { inputs: withoutProvider(read.value as Props), failures };
+    } catch {
+      // A last resort: the copy above is plain data, on which nothing is known to throw.
+      return { inputs: {}, failures: [{ property: "the inputs", reason: "the inputs could not be checked" }] };
+    }
   }
 
-  async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
     this.assertConfigured();
+    this.replays.saw(id);
     const replaces: string[] = REPLACING_KEYS.filter((key) => {
       if (containsUnknown(news[key])) return true;
       try {
@@ -150,14 +170,18 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       settings,
       async (limitMs) => {
         sentAtMs = this.now();
-        const { text } = await boundedRequest(
+        const { headers, text } = await boundedRequest(
           (options) => client.beta.chatkit.sessions.create(body, options),
           limitMs,
           settings.baseURL,
         );
+        const receivedAtMs = this.now();
         const raw = parseJson(text);
         const session = readSession(raw);
         if (!session) throw new MalformedAnswerError("create", sessionIdIn(raw));
+        const createdAt = session.expires_at - lifetime;
+        const replayed = this.replays.reasonFor({ id: session.id, createdAt, headers, sentAtMs, receivedAtMs });
+        if (replayed) throw new ReplayedAnswerError(session.id, replayed);
         const unusable = unusableReason(session);
         if (unusable) throw new UnusableSessionError(session.id, unusable, session.status === "active");
         return session;
@@ -169,6 +193,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       const left = settings.retryBudgetMs - (this.now() - startedMs);
       throw await this.explainFailedCreate(error, { ...settings, retryBudgetMs: Math.max(left, 500) }, lifetime);
     });
+    this.replays.saw(answer.id);
     const apiClockOffset = this.clock.learn(answer.expires_at - lifetime, sentAtMs, answer.id);
     return {
       id: answer.id,
@@ -223,6 +248,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
    */
   async read(id: string, props?: Props): Promise<dynamic.ReadResult> {
     this.assertConfigured();
+    this.replays.saw(id);
     const state = withoutProvider(props);
     const recorded = recordedSession(state);
     const refreshed: Props = { ...state };
@@ -235,8 +261,14 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       refreshed.status = "expired";
     }
     if (recorded.status === undefined || recorded.expiresAt === undefined) {
+      const unreadable =
+        recorded.status === undefined
+          ? "records no status that can be read"
+          : recorded.expiresAtProblem
+            ? `records its expiresAt as ${recorded.expiresAtProblem}`
+            : "records no expiry that can be read";
       this.warn(
-        `The state of ChatKit session ${id} records no ${recorded.status === undefined ? "status" : "expiry"} that can be read, so whether it is live is not known. It is kept; the next pulumi up replaces it and cancels it, and pulumi destroy cancels it.`,
+        `The state of ChatKit session ${id} ${unreadable}, so whether it is live is not known. It is kept; the next pulumi up replaces it and cancels it, and pulumi destroy cancels it.`,
       );
     }
     return { id, props: refreshed };
@@ -255,11 +287,14 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
    * endpoint, the API says "not found" of a session that is live.
    */
   async delete(id: string, props: Props): Promise<void> {
+    this.replays.saw(id);
     const state = withoutProvider(props);
     const settings = this.settings();
     const recorded = recordedEndpoint(state.apiEndpoint);
-    const differences = recorded ? endpointDifferences(recorded, endpointOf(settings)) : [];
-    const notFoundProvesGone = differences.length === 0;
+    const differences =
+      recorded.kind === "recorded" ? endpointDifferences(recorded.endpoint, endpointOf(settings)) : [];
+    // Only a state written by 0.1.0, which records no endpoint, keeps its rule that a 404 is done.
+    const notFoundProvesGone = recorded.kind === "absent" || (recorded.kind === "recorded" && differences.length === 0);
     try {
       await this.cancel(
         id,
@@ -269,12 +304,12 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       );
     } catch (error) {
       if (!(error instanceof NotFoundElsewhere)) throw error;
-      throw new Error(
-        redact(
-          `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the cancel was not sent where the session was created (${differences.join("; ")}). A session is visible only to the key, organization, project and endpoint that created it, so the 404 does not prove that it is gone, and it stays in the state. Restore the configuration used at pulumi up (README, "Configuration": config lives in state) and run the command again; or, if the session has certainly expired (its expiresAt, ${kept(String(state.expiresAt))}, is the API's time, unix seconds), remove it from the state with pulumi state delete <urn>.`,
-          [settings.apiKey],
-        ),
-      );
+      const expired = `if the session has certainly expired (its expiresAt, ${kept(String(state.expiresAt))}, is the API's time, unix seconds), remove it from the state with pulumi state delete <urn>`;
+      const message =
+        recorded.kind === "unreadable"
+          ? `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the state's record of where the session was created (apiEndpoint) cannot be read: ${recorded.problem}. A session is visible only to the key, organization, project and endpoint that created it, so without that record the 404 does not prove that it is gone, and it stays in the state. Write the record back as { baseUrl, organization, project, keyFingerprint } of where it was created (pulumi stack export, edit, pulumi stack import; README, "Lifecycle") and run the command again; or, if the current configuration is certainly the one it was created with, remove apiEndpoint from the state the same way, so that a 404 counts as done as for a state written by 0.1.0; or, ${expired}.`
+          : `ChatKit session ${id} was not cancelled: the API answered that it is not found, but the cancel was not sent where the session was created (${differences.join("; ")}). A session is visible only to the key, organization, project and endpoint that created it, so the 404 does not prove that it is gone, and it stays in the state. Restore the configuration used at pulumi up (README, "Configuration": config lives in state) and run the command again; or, ${expired}.`;
+      throw new Error(redact(message, [settings.apiKey]));
     }
   }
 

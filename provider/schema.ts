@@ -147,6 +147,30 @@ function crossFieldFailures(raw: unknown): CheckFailure[] {
   ];
 }
 
+/**
+ * Maps whose keys the user chooses, with what a lost key would mean. A `__proto__` key never
+ * arrives through Pulumi (its serialization drops it; see sdk/lostKeys.ts), so a direct caller
+ * holding one is refused the same way, rather than seeing it work here and vanish under Pulumi.
+ */
+const USER_KEYED_MAPS: Array<[path: string[], lost: string]> = [
+  [["triggers"], "the trigger would never be recorded, and changing it would never replace the session"],
+  [["workflow", "stateVariables"], "the variable would never be sent to the workflow"],
+];
+
+function droppedKeyFailures(raw: unknown): CheckFailure[] {
+  return USER_KEYED_MAPS.flatMap(([path, lost]) => {
+    const map = valueAt(raw, path);
+    if (map === null || typeof map !== "object" || !Object.hasOwn(map, "__proto__")) return [];
+    const property = formatPath([...path, "__proto__"]);
+    return [
+      {
+        property,
+        reason: `${formatPath(path)} must not have the key "__proto__": Pulumi drops it without a word when it sends the inputs to the provider, so ${lost}; rename the key`,
+      },
+    ];
+  });
+}
+
 /** The inputs of a ChatKitSession once checked (expiresAfter always in its object form). */
 export type SessionInputs = z.output<typeof sessionInputsSchema>;
 
@@ -285,7 +309,7 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
 export function validateInputs(given: unknown): { inputs?: SessionInputs; failures: CheckFailure[] } {
   const raw = expandShorthands(given);
   const result = sessionInputsSchema.safeParse(raw);
-  const crossField = crossFieldFailures(raw);
+  const crossField = [...droppedKeyFailures(raw), ...crossFieldFailures(raw)];
   if (result.success) return crossField.length === 0 ? { inputs: result.data, failures: [] } : { failures: crossField };
   const failures: CheckFailure[] = [];
   for (const issue of result.error.issues) {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ChatKitSessionProvider } from "../provider/chatkitSessionProvider";
 import type { ApiEndpoint } from "../provider/endpoint";
 import { endpointFromSecretConfig, markDerivedSecrets } from "./derivedSecrets";
+import { refuseLostKeys } from "./lostKeys";
 import { checkResourceOptions } from "./resourceOptions";
 
 type Flag = pulumi.Input<{ enabled?: pulumi.Input<boolean> }>;
@@ -78,6 +79,7 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ChatKitSessionArgs, opts?: pulumi.CustomResourceOptions) {
     checkResourceOptions(name, opts);
+    args = refuseLostKeys(name, args);
     const additionalSecretOutputs = [
       ...new Set([
         ...(opts?.additionalSecretOutputs ?? []),

@@ -131,9 +131,11 @@ describe("boundedRequest: one attempt, answer included, within its time", () => 
       },
     });
 
-  it("returns the status and the whole body", async () => {
+  it("returns the status, the headers and the whole body", async () => {
     const { start } = answering('{"ok":true}');
-    assert.deepEqual(await boundedRequest(start, 1000, "http://api.test/v1"), { status: 200, text: '{"ok":true}' });
+    const { status, headers, text } = await boundedRequest(start, 1000, "http://api.test/v1");
+    assert.deepEqual({ status, text }, { status: 200, text: '{"ok":true}' });
+    assert.equal(headers.get("content-type"), "text/plain;charset=UTF-8");
   });
 
   it("ends an attempt that gets no answer, and aborts its request", async () => {
@@ -218,6 +220,7 @@ describe("boundedRequest: one attempt, answer included, within its time", () => 
 
   it("waits out a limit longer than a timer can hold, instead of ending the attempt at once", async () => {
     const { start } = answering("{}", 30);
-    assert.deepEqual(await boundedRequest(start, 2 ** 32, "http://api.test/v1"), { status: 200, text: "{}" });
+    const { status, text } = await boundedRequest(start, 2 ** 32, "http://api.test/v1");
+    assert.deepEqual({ status, text }, { status: 200, text: "{}" });
   });
 });

@@ -394,6 +394,26 @@ describe("SessionLifecycle against the emulator", () => {
       assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
     });
 
+    it("keeps a live session when its apiEndpoint record is malformed and destroy points at another key", async () => {
+      const otherKey = lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: "sk-other-key-0123456789" } });
+      const { id, outs } = await lifecycle().create(inputs);
+      const { keyFingerprint: _fingerprint, ...withoutFingerprint } = outs.apiEndpoint;
+      for (const malformed of [
+        null,
+        {},
+        { ...outs.apiEndpoint, keyFingerprint: null },
+        withoutFingerprint,
+        { ...outs.apiEndpoint, baseUrl: 8787 },
+        JSON.stringify(outs.apiEndpoint),
+        [outs.apiEndpoint],
+        "",
+      ]) {
+        const error = await rejection(otherKey.delete(id, { ...outs, apiEndpoint: malformed }));
+        assert.match(error.message, /\(apiEndpoint\) cannot be read/, JSON.stringify(malformed));
+        assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active", JSON.stringify(malformed));
+      }
+    });
+
     it("keeps 0.1.0's rule for a state without the record: a 404 is done", async () => {
       const { id, outs } = await lifecycle().create(inputs);
       const { apiEndpoint: _none, ...older } = outs;

@@ -1,0 +1,105 @@
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import * as fc from "fast-check";
+import { recordedSession } from "../../provider/normalize";
+
+/** Instants from 2001 to 2099, in whole milliseconds. */
+const instant = fc.integer({ min: Date.UTC(2001, 0, 1), max: Date.UTC(2099, 11, 31) });
+/** Zone offsets as written in ISO 8601, in minutes: -12:00 to +14:00 in quarter hours. */
+const offsetMinutes = fc.integer({ min: -48, max: 56 }).map((quarters) => quarters * 15);
+
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** The instant written in the zone `offset` minutes ahead of UTC: 2026-12-02T07:00:00.000-08:00. */
+function withZone(ms: number, offset: number): string {
+  const local = new Date(ms + offset * 60_000).toISOString().slice(0, -1);
+  if (offset === 0) return `${local}Z`;
+  const sign = offset > 0 ? "+" : "-";
+  return `${local}${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+}
+
+/** Ways to write a date and time that say nothing of the zone, which JavaScript reads as local time. */
+const zoneless = (ms: number) => {
+  const iso = new Date(ms).toISOString();
+  return [
+    iso.slice(0, -1),
+    iso.slice(0, 19),
+    iso.slice(0, 16),
+    iso.slice(0, 19).replace("T", " "),
+    iso.slice(0, 10),
+    new Date(ms).toUTCString().replace(" GMT", ""),
+    new Date(ms).toDateString(),
+  ];
+};
+
+describe("recorded times read the same in every time zone", () => {
+  it("reads an ISO 8601 date with its zone (Z or ±hh:mm) as that instant", () => {
+    fc.assert(
+      fc.property(instant, offsetMinutes, (ms, offset) => {
+        assert.equal(recordedSession({ expiresAt: withZone(ms, offset) }).expiresAt, ms / 1000);
+      }),
+    );
+    assert.equal(recordedSession({ expiresAt: "2026-12-02 15:00:00z" }).expiresAt, Date.UTC(2026, 11, 2, 15) / 1000);
+  });
+
+  it("reads no expiry from a date without a zone, and says why", () => {
+    fc.assert(
+      fc.property(instant, (ms) => {
+        for (const text of zoneless(ms)) {
+          const recorded = recordedSession({ expiresAt: text });
+          assert.equal(recorded.expiresAt, undefined, text);
+          assert.match(recorded.expiresAtProblem ?? "", /not ISO 8601 with a time zone \(Z or ±hh:mm\)/, text);
+        }
+      }),
+    );
+    // Text that is no date at all is simply unreadable, with no claim about zones.
+    assert.equal(recordedSession({ expiresAt: "soon" }).expiresAtProblem, undefined);
+  });
+
+  it("makes the same decision in Los Angeles, Honolulu, UTC and Tokyo: a zone-less expiry is unknown, so the next up renews", () => {
+    // A session that expired two hours ago, its expiry written by hand in UTC without saying so.
+    const nowMs = Date.UTC(2026, 11, 2, 15, 0, 0);
+    const expiredMs = nowMs - 2 * 3600_000;
+    const states = {
+      zoneless: new Date(expiredMs).toISOString().slice(0, 19),
+      zoned: new Date(expiredMs).toISOString(),
+      liveZoned: withZone(nowMs + 5 * 60_000, -8 * 60),
+    };
+    const lifecycle = path.resolve(__dirname, "../../provider/lifecycle.js");
+    const script = `
+      const { SessionLifecycle } = require(${JSON.stringify(lifecycle)});
+      const warnings = [];
+      const provider = new SessionLifecycle({ env: {}, now: () => ${nowMs}, warn: (w) => warnings.push(w) });
+      const inputs = { user: "u", workflow: { id: "wf_1" } };
+      (async () => {
+        const decisions = {};
+        for (const [name, expiresAt] of Object.entries(${JSON.stringify(states)})) {
+          const state = { ...inputs, status: "active", expiresAt, apiClockOffset: 0 };
+          const diff = await provider.diff("cksess_tz", state, inputs);
+          const read = await provider.read("cksess_tz", state);
+          decisions[name] = { replaces: diff.replaces, status: read.props.status, expiresAt: read.props.expiresAt };
+        }
+        process.stdout.write(JSON.stringify({ decisions, warnings }));
+      })();
+    `;
+    const results = ["America/Los_Angeles", "Pacific/Honolulu", "UTC", "Asia/Tokyo"].map((zone) => ({
+      zone,
+      ...JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { ...process.env, TZ: zone } }).toString()),
+    }));
+    for (const { zone, decisions, warnings } of results) {
+      assert.deepEqual(
+        decisions,
+        {
+          zoneless: { replaces: ["expiresAt"], status: "active", expiresAt: states.zoneless },
+          zoned: { replaces: ["expiresAt"], status: "expired", expiresAt: expiredMs / 1000 },
+          liveZoned: { replaces: [], status: "active", expiresAt: nowMs / 1000 + 300 },
+        },
+        zone,
+      );
+      assert.equal(warnings.length, 1, zone);
+      assert.match(warnings[0], /records its expiresAt as a date that is not ISO 8601 with a time zone/, zone);
+      assert.match(warnings[0], /the next pulumi up replaces it/, zone);
+    }
+  });
+});

@@ -1,0 +1,131 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { SessionLifecycle } from "../../provider/lifecycle";
+import { ChatKitSession, type ChatKitSessionArgs } from "../../sdk/chatkitSession";
+import { refuseLostKeys } from "../../sdk/lostKeys";
+import { runUnderMocks, unwrap } from "../helpers/mocks";
+
+/** An object with an own `__proto__` key, as JSON.parse (stack config, a file) makes one. */
+const withProtoKey = (rest: Record<string, string> = {}) => ({ ...JSON.parse('{"__proto__":"1"}'), ...rest });
+const refusal = (property: string, key: string) =>
+  new RegExp(`ChatKitSession s: ${property.replace(".", "\\.")} has the key "${key}", which Pulumi drops`);
+
+describe("ChatKitSession refuses keys Pulumi would lose on the way to the provider", () => {
+  it("refuses __proto__ in triggers or workflow.stateVariables by name, before anything is registered", async () => {
+    const cases: Array<[string, ChatKitSessionArgs]> = [
+      ["triggers", { user: "u", workflow: { id: "wf_1" }, triggers: withProtoKey({ run: "1" }) }],
+      ["workflow.stateVariables", { user: "u", workflow: { id: "wf_1", stateVariables: withProtoKey() } }],
+    ];
+    for (const [property, args] of cases) {
+      const registered: string[] = [];
+      await assert.rejects(
+        runUnderMocks(
+          () => new ChatKitSession("s", args),
+          async (resource) => {
+            registered.push(resource.name);
+            return { id: "s-id", state: resource.inputs };
+          },
+        ),
+        (error: Error) => {
+          assert.ok(pulumi.RunError.isInstance(error), String(error));
+          assert.match(error.message, refusal(property, "__proto__"));
+          assert.match(error.message, /Rename the key\.$/);
+          return true;
+        },
+      );
+      assert.deepEqual(registered, [], property);
+    }
+  });
+
+  it("refuses it inside an Output or a promise when it resolves", async () => {
+    const fromApply = pulumi.output("1").apply(() => withProtoKey({ run: "1" }));
+    const checked = refuseLostKeys("s", {
+      user: "u",
+      workflow: { id: "wf_1", stateVariables: Promise.resolve(withProtoKey()) },
+      triggers: fromApply,
+    });
+    await assert.rejects(unwrap(checked.triggers as pulumi.Output<unknown>), refusal("triggers", "__proto__"));
+    await assert.rejects(
+      checked.workflow.stateVariables as Promise<unknown>,
+      refusal("workflow.stateVariables", "__proto__"),
+    );
+    const wholeWorkflow = refuseLostKeys("s", {
+      user: "u",
+      workflow: pulumi.output("wf_1").apply((id) => ({ id, stateVariables: withProtoKey() })),
+    });
+    await assert.rejects(
+      unwrap(wholeWorkflow.workflow as pulumi.Output<unknown>),
+      refusal("workflow.stateVariables", "__proto__"),
+    );
+  });
+
+  it("passes Outputs through with their value and secrecy when they hold no such key", async () => {
+    const checked = refuseLostKeys("s", {
+      user: "u",
+      workflow: { id: "wf_1", stateVariables: pulumi.secret({ tier: "gold" }) },
+      triggers: pulumi.output({ run: "1" }),
+    });
+    assert.deepEqual(await unwrap(checked.triggers as pulumi.Output<unknown>), { value: { run: "1" }, secret: false });
+    assert.deepEqual(await unwrap(checked.workflow.stateVariables as pulumi.Output<unknown>), {
+      value: { tier: "gold" },
+      secret: true,
+    });
+  });
+
+  it("keeps the other names an object inherits: they arrive at the provider, check accepts them, and a change replaces", async () => {
+    const keys = { constructor: "1", prototype: "2", valueOf: "3", hasOwnProperty: "4", toJSON: "5" };
+    const { registrations } = await runUnderMocks(
+      () => new ChatKitSession("s", { user: "u", workflow: { id: "wf_1", stateVariables: keys }, triggers: keys }),
+    );
+    const inputs = registrations[0]?.inputs ?? {};
+    assert.deepEqual(inputs.triggers, keys);
+    assert.deepEqual(inputs.workflow.stateVariables, keys);
+    const provider = new SessionLifecycle({ env: {} });
+    const { __provider: _provider, ...news } = inputs;
+    assert.deepEqual((await provider.check({}, news)).failures, []);
+    const changed = { ...news, triggers: { ...keys, constructor: "changed" } };
+    assert.ok((await provider.diff("s-id", news, changed)).replaces?.includes("triggers"));
+  });
+
+  it("refuses toString in an object given as an input, on which Pulumi's registration would fail", async () => {
+    await assert.rejects(
+      runUnderMocks(
+        () => new ChatKitSession("s", { user: "u", workflow: { id: "wf_1" }, triggers: { toString: "1" } }),
+      ),
+      /ChatKitSession s: triggers has the key "toString", on which Pulumi fails to register the resource/,
+    );
+    // Deeper down, or inside an Output, the key arrives.
+    const { registrations } = await runUnderMocks(
+      () =>
+        new ChatKitSession("s", {
+          user: "u",
+          workflow: { id: "wf_1", stateVariables: { toString: "1" } },
+          triggers: pulumi.output({ toString: "2" }),
+        }),
+    );
+    assert.deepEqual(registrations[0]?.inputs.workflow.stateVariables, { toString: "1" });
+    assert.deepEqual(registrations[0]?.inputs.triggers, { toString: "2" });
+  });
+});
+
+describe("check refuses a __proto__ key for direct callers too", () => {
+  it("names the property, the rule and the key", async () => {
+    const provider = new SessionLifecycle({ env: {} });
+    const { failures } = await provider.check(
+      {},
+      { user: "u", workflow: { id: "wf_1", stateVariables: withProtoKey() }, triggers: withProtoKey({ run: "1" }) },
+    );
+    assert.deepEqual(failures, [
+      {
+        property: "triggers.__proto__",
+        reason:
+          'triggers must not have the key "__proto__": Pulumi drops it without a word when it sends the inputs to the provider, so the trigger would never be recorded, and changing it would never replace the session; rename the key',
+      },
+      {
+        property: "workflow.stateVariables.__proto__",
+        reason:
+          'workflow.stateVariables must not have the key "__proto__": Pulumi drops it without a word when it sends the inputs to the provider, so the variable would never be sent to the workflow; rename the key',
+      },
+    ]);
+  });
+});
