@@ -52,6 +52,11 @@ export interface EmulatorOptions {
   retainEndedSeconds?: number;
   /** Lets the live page cancel and expire sessions (off by default; `--teach` on the command line). */
   teachingControls?: boolean;
+  /**
+   * More names the page and `/_emulator/` endpoints answer to, for serving them on a LAN
+   * (`--allow-host`); by default only loopback names and the machine's own name and addresses.
+   */
+  allowHosts?: string[];
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -126,7 +131,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reply,
     teaching: options.teachingControls === true,
   };
-  let ownHosts: string[] | undefined = [];
+  let ownHosts: string[] = [];
   let port = 0;
 
   let prunedAt = 0;
@@ -160,9 +165,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const body = parseBody(read.text);
     const record = recordOf(req, clock.nowMs(), read.bytes, body);
     const own = record.path === "/" || record.path.startsWith("/_emulator/");
-    if (own && !fromOwnAddress(req, ownHosts, port)) {
+    if (own && !fromOwnAddress(req, ownHosts)) {
       return reply.fail(res, record, 421, {
-        message: `The emulator's page and its own endpoints answer only on the address it listens on (${ownHosts?.[0] ?? `port ${port}`}).`,
+        message: `The emulator's page and its own endpoints answer only to a Host naming this machine (such as localhost:${port}); to serve them under another name, start it with --allow-host <name>.`,
         type: "invalid_request_error",
         param: null,
         code: "misdirected_request",
@@ -198,7 +203,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   port = (server.address() as AddressInfo).port;
   const host = options.host ?? "127.0.0.1";
-  ownHosts = hostsFor(host, port);
+  ownHosts = hostsFor(host, port, options.allowHosts);
   const root = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   return {
