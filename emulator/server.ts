@@ -46,6 +46,11 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Largest request body read; a larger one is answered 413 without being read (default 16 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Bytes of sessions kept at most (their stored answers as JSON; default 64 MiB). A create that
+   * would exceed it, once ended sessions are forgotten, is answered 429 `session_store_full`.
+   */
+  maxStoredBytes?: number;
   /** How many of the latest requests `requests` keeps (default 1000). */
   requestLogLimit?: number;
   /** How long a cancelled or expired session is kept before it is forgotten, in seconds (default 600). */
@@ -107,7 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clock = new Clock();
   const faults = new FaultInjector();
   const counters: Counters = { created: 0, cancelled: 0, faults: faults.served, rateLimited: 0 };
-  const store = new SessionStore(clock, counters);
+  const store = new SessionStore(clock, counters, options.maxStoredBytes);
   const log = new RequestLog(options.requestLogLimit ?? 1000);
   const changes = new Changes();
   const reply = new Responder(options.log, () => changes.notify());
