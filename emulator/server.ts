@@ -7,8 +7,9 @@ import { discardThenClose, readBody } from "./body";
 import { Changes } from "./changes";
 import { Clock } from "./clock";
 import { CONTROL_ROUTES, handleControl } from "./controlRoutes";
+import { EventStreams } from "./eventStream";
 import { type Fault, FaultInjector, type RandomFaults } from "./faults";
-import { handlePage, PAGE_ROUTES, type PageContext } from "./pageRoutes";
+import { handlePage, PAGE_ROUTES, type PageContext, snapshot } from "./pageRoutes";
 import { RateLimiter } from "./rateLimit";
 import { loggedBody, parseBody, type RecordedRequest, RequestLog } from "./requestLog";
 import { Responder } from "./respond";
@@ -55,6 +56,8 @@ export interface EmulatorOptions {
   requestLogLimit?: number;
   /** How long a cancelled or expired session is kept before it is forgotten, in seconds (default 600). */
   retainEndedSeconds?: number;
+  /** Live pages streamed to at once, at most (default 512); the next gets 503 `too_many_streams`. */
+  maxStreams?: number;
   /** Lets the live page cancel and expire sessions (off by default; `--teach` on the command line). */
   teachingControls?: boolean;
   /**
@@ -133,6 +136,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     clock,
     changes,
+    streams: new EventStreams(() => snapshot(page), changes, options.maxStreams),
     reply,
     teaching: options.teachingControls === true,
   };
@@ -178,7 +182,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         code: "misdirected_request",
       });
     }
-    if (handlePage(page, req, res, record)) return;
+    if (handlePage(page, res, record)) return;
     if (own) return handleControl({ store, faults, reply }, req, res, record, body);
     log.add(record);
     await handleApi(api, req, res, record, body);
@@ -232,6 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       new Promise<void>((resolve) => {
         changes.stop();
+        page.streams.close();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
