@@ -21,6 +21,9 @@ export const MAX_STREAMS = 512;
  */
 const REUSE_MS = 100;
 
+/** Streams written to per turn of the event loop. */
+const BATCH = 32;
+
 /** A comment line now and then, so that proxies and browsers keep an idle stream open. */
 const HEARTBEAT_MS = 15_000;
 
@@ -34,7 +37,7 @@ interface Client {
 
 export class EventStreams {
   private readonly clients = new Set<Client>();
-  private frame: { text: string; at: number } | undefined;
+  private frame: { bytes: Buffer; at: number } | undefined;
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(
@@ -83,18 +86,27 @@ export class EventStreams {
     this.clients.clear();
   }
 
+  /**
+   * Sends the newest snapshot to every stream, a batch per turn of the event loop: writing it to
+   * hundreds of streams at once would hold up the API's answers for as long.
+   */
   private changed(): void {
     this.frame = undefined;
-    for (const client of this.clients) this.send(client);
+    const pending = [...this.clients];
+    const next = () => {
+      for (const client of pending.splice(0, BATCH)) if (this.clients.has(client)) this.send(client);
+      if (pending.length) setImmediate(next);
+    };
+    next();
   }
 
-  /** The newest snapshot as an event, serialized once for every stream it goes to. */
-  private current(): string {
+  /** The newest snapshot as an event, serialized and encoded once for every stream it goes to. */
+  private current(): Buffer {
     const now = Date.now();
     if (!this.frame || now - this.frame.at >= REUSE_MS) {
-      this.frame = { text: `event: state\ndata: ${JSON.stringify(this.build())}\n\n`, at: now };
+      this.frame = { bytes: Buffer.from(`event: state\ndata: ${JSON.stringify(this.build())}\n\n`), at: now };
     }
-    return this.frame.text;
+    return this.frame.bytes;
   }
 
   private send(client: Client): void {
@@ -102,8 +114,8 @@ export class EventStreams {
     else this.write(client, this.current());
   }
 
-  private write(client: Client, text: string): void {
-    if (client.res.write(text)) return;
+  private write(client: Client, data: string | Buffer): void {
+    if (client.res.write(data)) return;
     client.waiting = true;
     client.res.once("drain", () => {
       client.waiting = false;

@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --json] [--rounds N] [--bulk N] [--rate R] [--bulk-runs N] [--phases a,b,…]
- *   [--bulk-retries N] [--retry-budget S]
+ *   [--bulk-retries N] [--retry-budget S] [--streams-seconds S]
  *
  * Measures what the provider costs next to the API call it makes, against the local emulator on
  * loopback, with the plain `openai` SDK measured in the same run for the ratios.
@@ -19,6 +19,7 @@ import { VERSION as OPENAI_VERSION } from "openai/version";
 import { SessionLifecycle } from "../provider/lifecycle";
 import { normalize } from "../provider/normalize";
 import { startHost } from "../tests/helpers/host";
+import { measureStreams, p90 } from "./benchStreams";
 import { ROOT } from "./localStack";
 
 const API_KEY = "sk-bench-0000000000";
@@ -427,7 +428,29 @@ async function memory(emulator: Emulator, provider: string): Promise<Figure[]> {
   ];
 }
 
-const PHASES = ["serialize", "create", "check", "cold", "memory", "bulk"] as const;
+/** The emulator under 500 live-page streams, 100 of them stalled: see benchStreams.ts. */
+async function streams(seconds: number): Promise<Figure[]> {
+  progress.total = seconds * 20;
+  const started = (pid: number) => say(`emulator started (pid ${pid})`);
+  const result = await measureStreams({ root: ROOT, track, seconds, started });
+  progress.done = result.createMs.length;
+  const note = `500 streams, 100 never reading, ${result.createMs.length} creates over ${seconds} s`;
+  return [
+    figure("emulator create p90 under event streams", "ms", [p90(result.createMs)], ["≤ 100", (m) => m <= 100], note),
+    figure("emulator create median under event streams", "ms", result.createMs),
+    figure(
+      "emulator stayed up, streams still open",
+      "streams",
+      [result.streamsOpen],
+      ["500, up", (m) => m === 500 && result.stayedUp],
+    ),
+    figure("emulator heap growth under event streams (after GC)", "MiB", [result.heapGrowthMiB]),
+    figure("emulator RSS growth under event streams", "MiB", [result.rssGrowthMiB]),
+    figure("streamed to the 400 reading pages meanwhile", "MiB", [result.streamedMiB]),
+  ];
+}
+
+const PHASES = ["serialize", "create", "check", "cold", "memory", "bulk", "streams"] as const;
 
 function printTable(result: { node: string; openai: string; rounds: number; figures: Figure[] }): void {
   const format = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
@@ -453,6 +476,7 @@ async function main(): Promise<void> {
       "bulk-runs": { type: "string", default: "2" },
       "retry-budget": { type: "string" },
       "bulk-retries": { type: "string", default: "10" },
+      "streams-seconds": { type: "string", default: "30" },
       phases: { type: "string", default: PHASES.join(",") },
     },
   });
@@ -507,6 +531,10 @@ async function main(): Promise<void> {
           bulk(count, rate, runs, Number(values["bulk-retries"]), budget),
         )),
       );
+    }
+    if (phases.has("streams")) {
+      const seconds = Number(values["streams-seconds"]);
+      figures.push(...(await phase("the emulator under event streams", () => streams(seconds))));
     }
   } catch (error) {
     if (result.figures.length) {
