@@ -39,6 +39,32 @@ describe("the emulator's command line", () => {
     });
   }
 
+  for (const value of ["abc", "0", "1.5", ""]) {
+    it(`refuses --max-stored-mib '${value}' with a clear message`, async () => {
+      const { code, stderr } = await run(["--port", "0", `--max-stored-mib=${value}`]);
+      assert.equal(code, 2);
+      assert.match(stderr, new RegExp(`--max-stored-mib must be a whole number of MiB .* got '${value}'`));
+    });
+  }
+
+  it("keeps at most --max-stored-mib of sessions", async () => {
+    const child = spawn(process.execPath, [CLI, "--port", "0", "--quiet", "--max-stored-mib", "1"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    try {
+      const url = await new Promise<string>((resolve) => {
+        child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().split("\n")[0]?.trim() ?? ""));
+      });
+      const body = { user: "u", workflow: { id: "wf_1", state_variables: { big: "x".repeat(600 * 1024) } } };
+      assert.equal((await call(`${url}/chatkit/sessions`, "POST", body)).status, 200);
+      const full = await call(`${url}/chatkit/sessions`, "POST", body);
+      assert.equal(full.status, 429);
+      assert.equal(full.json.error.code, "session_store_full");
+    } finally {
+      child.kill();
+    }
+  });
+
   it("says the port is in use, without the usage text, when it is", async () => {
     const other = await startEmulator({});
     try {
