@@ -1,26 +1,39 @@
 import type { IncomingMessage } from "node:http";
+import { hostname, networkInterfaces } from "node:os";
 
 /**
- * The page and the emulator's own endpoints answer only on the address the emulator listens on:
- * a request whose Host names anything else (a DNS-rebinding attack, a proxy) is refused, and so is
- * a request from another origin's page. The API's routes are not limited: SDKs behind proxies
- * send other Host values, and browsers cannot read their answers from another origin anyway.
+ * The page and the emulator's own endpoints answer only to a Host that names this machine: a
+ * loopback name or address, the machine's own name or one of its addresses, or a name given with
+ * `allowHosts` (`--allow-host`). A DNS-rebinding page sends its own domain as Host, so the rule
+ * must hold whatever address the emulator listens on, wildcards included. A request from another
+ * origin's page is refused too. The API's routes are not limited: SDKs behind proxies send other
+ * Host values, and browsers cannot read their answers from another origin anyway.
  */
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+const LOOPBACK = ["localhost", "127.0.0.1", "::1"];
 const WILDCARD = new Set(["0.0.0.0", "::", ""]);
 
-/** The Host values a browser may send for this address, or undefined when any host is the address. */
-export function hostsFor(host: string, port: number): string[] | undefined {
-  if (WILDCARD.has(host)) return undefined;
-  const named = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-  return LOOPBACK.has(host) ? [named, `localhost:${port}`] : [named];
+/** The machine's configured name and addresses: an address cannot be rebound, and the name is the owner's. */
+function machineNames(): string[] {
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((entry) => entry.address));
+  return [hostname(), ...addresses];
 }
 
-export function fromOwnAddress(req: IncomingMessage, hosts: string[] | undefined, port: number): boolean {
+/** `name:port` as a browser writes it in Host, lowercased (IPv6 addresses in brackets). */
+function hostValue(name: string, port: number): string {
+  const bare = name.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return bare.includes(":") ? `[${bare}]:${port}` : `${bare}:${port}`;
+}
+
+/** The Host values a browser may send to reach this emulator's page. */
+export function hostsFor(host: string, port: number, allowHosts: readonly string[] = []): string[] {
+  const names = [...LOOPBACK, ...machineNames(), ...allowHosts, ...(WILDCARD.has(host) ? [] : [host])];
+  return [...new Set(names.filter((name) => name !== "").map((name) => hostValue(name, port)))];
+}
+
+export function fromOwnAddress(req: IncomingMessage, hosts: readonly string[]): boolean {
   const host = String(req.headers.host ?? "").toLowerCase();
-  const allowed = hosts ?? [host].filter((value) => value.endsWith(`:${port}`));
-  if (!allowed.includes(host)) return false;
+  if (!hosts.includes(host)) return false;
   const origin = req.headers.origin;
-  return origin === undefined || allowed.some((value) => origin.toLowerCase() === `http://${value}`);
+  return origin === undefined || hosts.some((value) => origin.toLowerCase() === `http://${value}`);
 }

@@ -179,7 +179,23 @@ function create(
     );
     return undefined;
   }
-  return { answer: context.store.view(context.store.create(request, key)) };
+  const made = context.store.create(request, key);
+  if ("full" in made) {
+    reply.fail(
+      res,
+      record,
+      429,
+      {
+        message: `The emulator's session store is full: it keeps at most ${context.store.maxBytes} bytes of sessions (maxStoredBytes) and this one needs ${made.neededBytes}; ended sessions are forgotten first. Try again once a session ends, or cancel one.`,
+        type: "requests",
+        param: null,
+        code: "session_store_full",
+      },
+      { "retry-after": String(made.retryAfterSeconds), ...assumed("session-store-limit") },
+    );
+    return undefined;
+  }
+  return { answer: context.store.view(made) };
 }
 
 /**

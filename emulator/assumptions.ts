@@ -11,6 +11,8 @@ export const ASSUMPTIONS = {
   "rate-limit-window":
     "the per-key limit (off unless --rate-limit is given) is a sliding one-minute window, answered with this message, Retry-After and retry-after-ms",
   "body-size-limit": "a body above 16 MiB is refused with 413 request_too_large",
+  "session-store-limit":
+    "a create that would make the stored sessions exceed maxStoredBytes (64 MiB by default), after ended ones are forgotten, is refused with 429 session_store_full and Retry-After",
   "cancel-not-active": "cancelling an expired or cancelled session answers 200 with the session as it is, secret empty",
   "sessions-per-key":
     "a session is visible only to the key that created it: another key's cancel gets the not-found 404",

@@ -85,6 +85,7 @@ label { margin-right: 12px; }
         <tbody></tbody>
       </table>
     </div>
+    <p id="sessions-more" class="hint" hidden></p>
   </section>
   <section id="teaching" aria-labelledby="teaching-title" hidden>
     <h2 id="teaching-title">Teaching controls</h2>
@@ -159,6 +160,10 @@ label { margin-right: 12px; }
 
   function renderSessions() {
     sessionsBody.textContent = "";
+    var more = document.getElementById("sessions-more");
+    var hiddenCount = state.sessionCount - state.sessions.length;
+    more.hidden = !(hiddenCount > 0);
+    more.textContent = hiddenCount > 0 ? "Showing the newest " + state.sessions.length + " of " + state.sessionCount + " sessions; " + hiddenCount + " older ones are not shown." : "";
     if (state.sessions.length === 0) {
       var row = sessionsBody.insertRow();
       var td = cell(row, "", "No sessions yet: run pulumi up (or npm start) against this emulator.", "empty");

@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { Changes } from "./changes";
 import type { Clock } from "./clock";
+import type { EventStreams } from "./eventStream";
 import { PAGE_HTML } from "./pageHtml";
 import type { RecordedRequest, RequestLog } from "./requestLog";
 import type { Responder } from "./respond";
@@ -27,6 +28,8 @@ export interface PageContext {
   log: RequestLog;
   clock: Clock;
   changes: Changes;
+  /** The open event streams, fed with snapshots of this context. */
+  streams: EventStreams;
   reply: Responder;
   /** Cancel, expire now and fault buttons: off unless asked for (`--teach`). */
   teaching: boolean;
@@ -34,6 +37,16 @@ export interface PageContext {
 
 /** How many of the latest requests the page shows. */
 const PAGE_REQUESTS = 100;
+/** How many of the newest sessions the page shows; it says how many there are in all. */
+export const PAGE_SESSIONS = 100;
+/** Characters of a client's text (user, workflow, path, error) the page shows: one snapshot stays small. */
+export const PAGE_TEXT = 200;
+
+function clip(text: string): string;
+function clip(text: string | null): string | null;
+function clip(text: string | null): string | null {
+  return text !== null && text.length > PAGE_TEXT ? `${text.slice(0, PAGE_TEXT)}…` : text;
+}
 
 /** What the page shows of a session: fields read one by one, never the client secret. */
 function sessionView(store: SessionStore, session: StoredSession) {
@@ -50,9 +63,9 @@ function sessionView(store: SessionStore, session: StoredSession) {
   const history = response.chatkit_configuration?.history;
   return {
     id: session.id,
-    user: session.user,
-    workflowId: session.workflowId,
-    workflowVersion: response.workflow?.version ?? null,
+    user: clip(session.user),
+    workflowId: clip(session.workflowId),
+    workflowVersion: clip(response.workflow?.version ?? null),
     status: store.statusOf(session),
     createdAt: session.createdAt,
     lifetimeSeconds: session.lifetimeSeconds ?? session.expiresAt - session.createdAt,
@@ -72,31 +85,38 @@ function requestView(record: RecordedRequest) {
   return {
     at: record.at,
     method: record.method,
-    path: record.path,
+    path: clip(record.path),
     status: record.status ?? null,
     dropped: record.dropped === true,
     requestId: record.requestId,
-    error: record.error ?? null,
+    error: record.error ? { type: clip(record.error.type), message: clip(record.error.message) } : null,
     fault: record.fault ?? null,
     assumptions: record.assumptions ?? [],
   };
 }
 
-/** Everything the page shows, newest first, with the emulator's clock so the page can count down. */
+/**
+ * What the page shows, newest first, with the emulator's clock so the page can count down: the
+ * newest sessions and requests only, with long texts cut, so that a snapshot stays small however
+ * many sessions there are and whatever clients sent.
+ */
 export function snapshot(context: PageContext) {
-  const sessions = [...context.store.sessions.values()]
+  const all = context.store.sessions;
+  const sessions = [...all.values()]
     .reverse()
     .sort((a, b) => b.createdAt - a.createdAt)
+    .slice(0, PAGE_SESSIONS)
     .map((session) => sessionView(context.store, session));
   return {
     now: context.clock.nowSeconds(),
     teaching: context.teaching,
+    sessionCount: all.size,
     sessions,
     requests: context.log.latest(PAGE_REQUESTS).map(requestView),
   };
 }
 
-export function handlePage(context: PageContext, req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
+export function handlePage(context: PageContext, res: ServerResponse, record: RecordedRequest) {
   const { reply } = context;
   const matched = matchRoute(PAGE_ROUTES, record.method, record.path);
   if (!matched) return false;
@@ -117,34 +137,23 @@ export function handlePage(context: PageContext, req: IncomingMessage, res: Serv
     return true;
   }
   if (path === "/_emulator/events") {
-    stream(context, req, res);
+    if (!context.streams.open(res)) {
+      reply.fail(
+        res,
+        record,
+        503,
+        {
+          message: `Too many live pages are open: the emulator streams to at most ${context.streams.maxStreams} at once. Close some and try again.`,
+          type: "server_error",
+          param: null,
+          code: "too_many_streams",
+        },
+        { "retry-after": "5" },
+      );
+    }
     return true;
   }
   return control(context, res, record, path, matched.params[0] ?? "");
-}
-
-/**
- * Server-sent events rather than polling: the page learns of a change within a tenth of a
- * second without asking every second, the browser's EventSource reconnects by itself when the
- * emulator restarts (every reconnect starts with a full snapshot), and it needs no library.
- */
-function stream(context: PageContext, req: IncomingMessage, res: ServerResponse) {
-  res.writeHead(200, {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-store",
-    connection: "keep-alive",
-    "x-content-type-options": "nosniff",
-  });
-  const push = () => res.write(`event: state\ndata: ${JSON.stringify(snapshot(context))}\n\n`);
-  res.write("retry: 1000\n\n");
-  push();
-  const unsubscribe = context.changes.subscribe(push);
-  const heartbeat = setInterval(() => res.write(": still here\n\n"), 15_000);
-  heartbeat.unref();
-  req.on("close", () => {
-    unsubscribe();
-    clearInterval(heartbeat);
-  });
 }
 
 function control(context: PageContext, res: ServerResponse, record: RecordedRequest, path: string, rawId: string) {

@@ -7,8 +7,9 @@ import { discardThenClose, readBody } from "./body";
 import { Changes } from "./changes";
 import { Clock } from "./clock";
 import { CONTROL_ROUTES, handleControl } from "./controlRoutes";
+import { EventStreams } from "./eventStream";
 import { type Fault, FaultInjector, type RandomFaults } from "./faults";
-import { handlePage, PAGE_ROUTES, type PageContext } from "./pageRoutes";
+import { handlePage, PAGE_ROUTES, type PageContext, snapshot } from "./pageRoutes";
 import { RateLimiter } from "./rateLimit";
 import { loggedBody, parseBody, type RecordedRequest, RequestLog } from "./requestLog";
 import { Responder } from "./respond";
@@ -46,12 +47,24 @@ export interface EmulatorOptions {
   log?: (line: string) => void;
   /** Largest request body read; a larger one is answered 413 without being read (default 16 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Bytes of sessions kept at most (their stored answers as JSON; default 64 MiB). A create that
+   * would exceed it, once ended sessions are forgotten, is answered 429 `session_store_full`.
+   */
+  maxStoredBytes?: number;
   /** How many of the latest requests `requests` keeps (default 1000). */
   requestLogLimit?: number;
   /** How long a cancelled or expired session is kept before it is forgotten, in seconds (default 600). */
   retainEndedSeconds?: number;
+  /** Live pages streamed to at once, at most (default 512); the next gets 503 `too_many_streams`. */
+  maxStreams?: number;
   /** Lets the live page cancel and expire sessions (off by default; `--teach` on the command line). */
   teachingControls?: boolean;
+  /**
+   * More names the page and `/_emulator/` endpoints answer to, for serving them on a LAN
+   * (`--allow-host`); by default only loopback names and the machine's own name and addresses.
+   */
+  allowHosts?: string[];
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -102,7 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const clock = new Clock();
   const faults = new FaultInjector();
   const counters: Counters = { created: 0, cancelled: 0, faults: faults.served, rateLimited: 0 };
-  const store = new SessionStore(clock, counters);
+  const store = new SessionStore(clock, counters, options.maxStoredBytes);
   const log = new RequestLog(options.requestLogLimit ?? 1000);
   const changes = new Changes();
   const reply = new Responder(options.log, () => changes.notify());
@@ -123,10 +136,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     clock,
     changes,
+    streams: new EventStreams(() => snapshot(page), changes, options.maxStreams),
     reply,
     teaching: options.teachingControls === true,
   };
-  let ownHosts: string[] | undefined = [];
+  let ownHosts: string[] = [];
   let port = 0;
 
   let prunedAt = 0;
@@ -160,15 +174,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const body = parseBody(read.text);
     const record = recordOf(req, clock.nowMs(), read.bytes, body);
     const own = record.path === "/" || record.path.startsWith("/_emulator/");
-    if (own && !fromOwnAddress(req, ownHosts, port)) {
+    if (own && !fromOwnAddress(req, ownHosts)) {
       return reply.fail(res, record, 421, {
-        message: `The emulator's page and its own endpoints answer only on the address it listens on (${ownHosts?.[0] ?? `port ${port}`}).`,
+        message: `The emulator's page and its own endpoints answer only to a Host naming this machine (such as localhost:${port}); to serve them under another name, start it with --allow-host <name>.`,
         type: "invalid_request_error",
         param: null,
         code: "misdirected_request",
       });
     }
-    if (handlePage(page, req, res, record)) return;
+    if (handlePage(page, res, record)) return;
     if (own) return handleControl({ store, faults, reply }, req, res, record, body);
     log.add(record);
     await handleApi(api, req, res, record, body);
@@ -198,7 +212,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   });
   port = (server.address() as AddressInfo).port;
   const host = options.host ?? "127.0.0.1";
-  ownHosts = hostsFor(host, port);
+  ownHosts = hostsFor(host, port, options.allowHosts);
   const root = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   return {
@@ -222,6 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: () =>
       new Promise<void>((resolve) => {
         changes.stop();
+        page.streams.close();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

@@ -35,13 +35,67 @@ export interface Counters {
 export const digest = (text: string) => createHash("sha256").update(text).digest("hex");
 export const token = (bytes: number) => randomBytes(bytes).toString("hex");
 
+/** The default of `maxStoredBytes`: four creates with the largest body the emulator reads. */
+export const DEFAULT_MAX_STORED_BYTES = 64 * 1024 * 1024;
+
+/** About what a session holds: its stored answer as JSON (state variables are nearly all of it). */
+function sizeOf(session: StoredSession): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(session.response) ?? "");
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The sessions by id, with the bytes they hold kept up to date however they are put in or taken
+ * out: tests put in and delete sessions through this map directly.
+ */
+class SessionMap extends Map<string, StoredSession> {
+  bytes = 0;
+  private readonly sizes = new Map<string, number>();
+
+  override set(id: string, session: StoredSession): this {
+    const size = sizeOf(session);
+    this.bytes += size - (this.sizes.get(id) ?? 0);
+    this.sizes.set(id, size);
+    return super.set(id, session);
+  }
+
+  override delete(id: string): boolean {
+    this.bytes -= this.sizes.get(id) ?? 0;
+    this.sizes.delete(id);
+    return super.delete(id);
+  }
+
+  override clear(): void {
+    this.bytes = 0;
+    this.sizes.clear();
+    super.clear();
+  }
+}
+
+/** A create the store has no room for: when to try again (the soonest an active session ends). */
+export interface StoreFull {
+  full: true;
+  retryAfterSeconds: number;
+  neededBytes: number;
+}
+
 export class SessionStore {
-  readonly sessions = new Map<string, StoredSession>();
+  readonly sessions = new SessionMap();
 
   constructor(
     private readonly clock: Clock,
     private readonly counters: Counters,
+    /** Bytes of sessions kept at most: without a bound, a few large creates exhaust the heap. */
+    readonly maxBytes = DEFAULT_MAX_STORED_BYTES,
   ) {}
+
+  /** Bytes the stored sessions hold now. */
+  get storedBytes(): number {
+    return this.sessions.bytes;
+  }
 
   statusOf(session: StoredSession): SessionStatus {
     if (session.cancelled) return "cancelled";
@@ -52,8 +106,12 @@ export class SessionStore {
     return [...this.sessions.values()].filter((session) => this.statusOf(session) === "active");
   }
 
-  /** Creates a session from a body that passed validation, with the API's defaults filled in. */
-  create(body: Record<string, any>, key: string): StoredSession {
+  /**
+   * Creates a session from a body that passed validation, with the API's defaults filled in; when
+   * it does not fit in `maxBytes`, ended sessions are forgotten first (oldest ended first), and
+   * if it still does not fit, nothing is stored.
+   */
+  create(body: Record<string, any>, key: string): StoredSession | StoreFull {
     const now = Math.floor(this.clock.nowSeconds());
     const seconds = body.expires_after?.seconds ?? 600;
     const configuration = body.chatkit_configuration ?? {};
@@ -98,6 +156,8 @@ export class SessionStore {
       ownerDigest: digest(key),
       response,
     };
+    const needed = sizeOf(session);
+    if (!this.makeRoom(needed)) return { full: true, retryAfterSeconds: this.soonestEnd(), neededBytes: needed };
     this.sessions.set(id, session);
     this.counters.created++;
     return session;
@@ -133,6 +193,27 @@ export class SessionStore {
       const ended = this.endedAt(session);
       if (ended !== undefined && ended < before) this.sessions.delete(id);
     }
+  }
+
+  /** Forgets ended sessions, oldest ended first, until `bytes` more fit; false when they cannot. */
+  private makeRoom(bytes: number): boolean {
+    if (this.storedBytes + bytes <= this.maxBytes) return true;
+    const ended = [...this.sessions.values()]
+      .map((session) => ({ session, at: this.endedAt(session) }))
+      .filter((entry): entry is { session: StoredSession; at: number } => entry.at !== undefined)
+      .sort((a, b) => a.at - b.at);
+    for (const { session } of ended) {
+      this.sessions.delete(session.id);
+      if (this.storedBytes + bytes <= this.maxBytes) return true;
+    }
+    return false;
+  }
+
+  /** Whole seconds until the soonest active session ends and can be forgotten (at least 1). */
+  private soonestEnd(): number {
+    const now = this.clock.nowSeconds();
+    const ends = this.active().map((session) => session.expiresAt - now);
+    return Math.max(1, Math.ceil(Math.min(...ends, 600)));
   }
 
   /** Ends an active session now, as if its time had run out (a teaching control). */

@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --json] [--rounds N] [--bulk N] [--rate R] [--bulk-runs N] [--phases a,b,…]
- *   [--bulk-retries N] [--retry-budget S] [--engine-counts 1,10,100] [--engine-rounds N]
+ *   [--bulk-retries N] [--retry-budget S] [--streams-seconds S] [--engine-counts 1,10,100]
+ *   [--engine-rounds N]
  *
  * Measures what the provider costs next to the API call it makes, against the local emulator on
  * loopback, with the plain `openai` SDK measured in the same run for the ratios.
@@ -20,6 +21,7 @@ import { SessionLifecycle } from "../provider/lifecycle";
 import { normalize } from "../provider/normalize";
 import { startHost } from "../tests/helpers/host";
 import { measureEngine } from "./benchEngine";
+import { measureStreams, p90 } from "./benchStreams";
 import { ROOT } from "./localStack";
 import { findPulumiCli } from "./pulumiCli";
 
@@ -429,8 +431,6 @@ async function memory(emulator: Emulator, provider: string): Promise<Figure[]> {
   ];
 }
 
-const PHASES = ["serialize", "create", "check", "cold", "memory", "bulk", "engine"] as const;
-
 /** pulumi preview and up of sessions beside the same count of no-op dynamic resources, through the CLI. */
 async function engine(counts: number[], rounds: number): Promise<Figure[]> {
   const cli = await findPulumiCli(8_000);
@@ -461,6 +461,30 @@ async function engine(counts: number[], rounds: number): Promise<Figure[]> {
   return figures;
 }
 
+/** The emulator under 500 live-page streams, 100 of them stalled: see benchStreams.ts. */
+async function streams(seconds: number): Promise<Figure[]> {
+  progress.total = seconds * 20;
+  const started = (pid: number) => say(`emulator started (pid ${pid})`);
+  const result = await measureStreams({ root: ROOT, track, seconds, started });
+  progress.done = result.createMs.length;
+  const note = `500 streams, 100 never reading, ${result.createMs.length} creates over ${seconds} s`;
+  return [
+    figure("emulator create p90 under event streams", "ms", [p90(result.createMs)], ["≤ 100", (m) => m <= 100], note),
+    figure("emulator create median under event streams", "ms", result.createMs),
+    figure(
+      "emulator stayed up, streams still open",
+      "streams",
+      [result.streamsOpen],
+      ["500, up", (m) => m === 500 && result.stayedUp],
+    ),
+    figure("emulator heap growth under event streams (after GC)", "MiB", [result.heapGrowthMiB]),
+    figure("emulator RSS growth under event streams", "MiB", [result.rssGrowthMiB]),
+    figure("streamed to the 400 reading pages meanwhile", "MiB", [result.streamedMiB]),
+  ];
+}
+
+const PHASES = ["serialize", "create", "check", "cold", "memory", "bulk", "streams", "engine"] as const;
+
 function printTable(result: { node: string; openai: string; rounds: number; figures: Figure[] }): void {
   const format = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
   console.log(`\nnode ${result.node}, openai ${result.openai}, ${result.rounds} rounds\n`);
@@ -485,6 +509,7 @@ async function main(): Promise<void> {
       "bulk-runs": { type: "string", default: "2" },
       "retry-budget": { type: "string" },
       "bulk-retries": { type: "string", default: "10" },
+      "streams-seconds": { type: "string", default: "30" },
       phases: { type: "string", default: PHASES.join(",") },
       "engine-counts": { type: "string", default: "1,10,100" },
       "engine-rounds": { type: "string", default: "2" },
@@ -541,6 +566,10 @@ async function main(): Promise<void> {
           bulk(count, rate, runs, Number(values["bulk-retries"]), budget),
         )),
       );
+    }
+    if (phases.has("streams")) {
+      const seconds = Number(values["streams-seconds"]);
+      figures.push(...(await phase("the emulator under event streams", () => streams(seconds))));
     }
     if (phases.has("engine")) {
       const counts = values["engine-counts"].split(",").map(Number);

@@ -304,7 +304,7 @@ describe("the emulator's own address", () => {
     assert.equal((await get("/_emulator/state", { host: `127.0.0.1:${port + 1}` })).status, 421);
     const refused = await get("/", { host: "evil.example" });
     assert.deepEqual(JSON.parse(refused.text).error, {
-      message: `The emulator's page and its own endpoints answer only on the address it listens on (127.0.0.1:${port}).`,
+      message: `The emulator's page and its own endpoints answer only to a Host naming this machine (such as localhost:${port}); to serve them under another name, start it with --allow-host <name>.`,
       type: "invalid_request_error",
       param: null,
       code: "misdirected_request",
@@ -377,10 +377,11 @@ describe("the emulator on an IPv6 address", () => {
     }
   });
 
-  it("takes :: for every address: any host name on its port", async () => {
+  it("takes :: for every address, answering its page to loopback names only", async () => {
     const any = await startEmulator({ host: "::" });
     try {
-      assert.equal(await statusWithHost(any.port, "::1", `machine.lan:${any.port}`), 200);
+      assert.equal(await statusWithHost(any.port, "::1", `[::1]:${any.port}`), 200);
+      assert.equal(await statusWithHost(any.port, "::1", `machine.lan:${any.port}`), 421);
     } finally {
       await any.close();
     }
@@ -399,10 +400,11 @@ describe("the emulator on a port already taken", () => {
 });
 
 describe("the emulator given an empty host", () => {
-  it("listens on every address and takes any host name on its port", async () => {
+  it("listens on every address and answers its page to loopback names, not to any host name", async () => {
     const any = await startEmulator({ host: "" });
     try {
-      assert.equal(await statusWithHost(any.port, "127.0.0.1", `machine.lan:${any.port}`), 200);
+      assert.equal(await statusWithHost(any.port, "127.0.0.1", `127.0.0.1:${any.port}`), 200);
+      assert.equal(await statusWithHost(any.port, "127.0.0.1", `machine.lan:${any.port}`), 421);
       assert.equal(await statusWithHost(any.port, "127.0.0.1", `machine.lan:${any.port + 1}`), 421);
     } finally {
       await any.close();

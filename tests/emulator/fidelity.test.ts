@@ -125,4 +125,14 @@ describe("the emulator's fidelity table (emulator/FIDELITY.md)", () => {
       assert.deepEqual(assumptionsOf(limited.headers), ["rate-limit-window"]);
     });
   });
+
+  describe("with a full session store", () => {
+    const ctx = useEmulator({ maxStoredBytes: 100 });
+
+    it("marks the 429 of its own store limit", async () => {
+      const full = await call(`${ctx.emulator.url}/chatkit/sessions`, "POST", { user: "u", workflow: { id: "wf_1" } });
+      assert.equal(full.status, 429);
+      assert.deepEqual(assumptionsOf(full.headers), ["session-store-limit"]);
+    });
+  });
 });

@@ -303,3 +303,64 @@ describe("the live page's event stream, over a plain connection", () => {
     assert.equal(headers.connection, "keep-alive");
   });
 });
+
+describe("the live page's state, with many sessions and long client texts", () => {
+  const ctx = useEmulator({});
+
+  it("shows the newest hundred sessions and how many there are, with a client's long texts cut", async function () {
+    this.timeout(30_000);
+    const url = `${ctx.emulator.url}/chatkit/sessions`;
+    const long = "u".repeat(5000);
+    for (let i = 0; i < 149; i++) await call(url, "POST", { user: `user-${i}`, workflow: { id: "wf_1" } });
+    ctx.emulator.advanceClock(1);
+    const newest = (await call(url, "POST", { user: long, workflow: { id: `wf_${"w".repeat(5000)}` } })).json;
+    await call(`${ctx.emulator.url}/${"p".repeat(5000)}`, "GET");
+    const state = (await call(`${ctx.emulator.pageUrl}_emulator/state`, "GET")).json;
+    assert.equal(state.sessionCount, 150);
+    assert.equal(state.sessions.length, 100);
+    assert.equal(state.sessions[0].id, newest.id);
+    assert.equal(state.sessions[0].user, `${"u".repeat(200)}…`);
+    assert.equal(state.sessions[0].workflowId.length, 201);
+    assert.equal(state.requests[0].path.length, 201);
+    assert.ok(state.requests[0].error.message.length <= 201, "the 404 quoting the path is cut too");
+    assert.ok(JSON.stringify(state).length < 100_000, `${JSON.stringify(state).length} characters`);
+  });
+});
+
+describe("the live page's event streams, at their limit", () => {
+  const ctx = useEmulator({});
+
+  it("streams to 512 pages at once and answers the 513th 503 too_many_streams", async function () {
+    this.timeout(60_000);
+    const http = await import("node:http");
+    const agent = new http.Agent({ keepAlive: false, maxSockets: Number.POSITIVE_INFINITY });
+    const open = () =>
+      new Promise<{ status: number; res: import("node:http").IncomingMessage }>((resolve, reject) => {
+        http
+          .get(`${ctx.emulator.pageUrl}_emulator/events`, { agent }, (res) =>
+            resolve({ status: res.statusCode ?? 0, res }),
+          )
+          .on("error", reject);
+      });
+    const streams = await Promise.all(Array.from({ length: 512 }, open));
+    try {
+      assert.deepEqual(new Set(streams.map((s) => s.status)), new Set([200]));
+      const refused = await open();
+      assert.equal(refused.status, 503);
+      let text = "";
+      for await (const part of refused.res) text += part;
+      const error = JSON.parse(text).error;
+      assert.equal(error.code, "too_many_streams");
+      assert.equal(error.type, "server_error");
+      assert.match(error.message, /at most 512/);
+      streams[0]?.res.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const again = await open();
+      assert.equal(again.status, 200, "a closed stream makes room");
+      again.res.destroy();
+    } finally {
+      for (const stream of streams) stream.res.destroy();
+      agent.destroy();
+    }
+  });
+});

@@ -520,29 +520,61 @@ describe("the emulator's defaults for housekeeping", () => {
 
 describe("the emulator listening on every address", () => {
   const ctx = useEmulator({ host: "0.0.0.0" });
+  const lan = useEmulator({ host: "0.0.0.0", allowHosts: ["machine.lan"] });
 
-  it("answers its page under any host name on its port, and names its port when refusing another", async () => {
+  /** GET /_emulator/state through loopback with this Host header. */
+  const get = async (port: number, host: string) => {
+    const http = await import("node:http");
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+      http
+        .get({ host: "127.0.0.1", port, path: "/_emulator/state", headers: { host } }, (res) => {
+          let text = "";
+          res.on("data", (part) => {
+            text += part;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        })
+        .on("error", reject);
+    });
+  };
+
+  it("refuses a rebinding Host with 421, as on loopback, and answers loopback names", async () => {
+    const port = ctx.emulator.port;
+    for (const host of [`rebind.test:${port}`, `machine.lan:${port}`]) {
+      const refused = await get(port, host);
+      assert.equal(refused.status, 421, host);
+      assert.equal(JSON.parse(refused.text).error.code, "misdirected_request");
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+      assert.equal((await get(port, host)).status, 200, host);
+    }
+  });
+
+  it("refuses the teaching cancel and fault queueing under a rebinding Host", async () => {
     const http = await import("node:http");
     const port = ctx.emulator.port;
-    const get = (host: string) =>
-      new Promise<{ status: number; text: string }>((resolve, reject) => {
-        http
-          .get({ host: "127.0.0.1", port, path: "/_emulator/state", headers: { host } }, (res) => {
-            let text = "";
-            res.on("data", (part) => {
-              text += part;
-            });
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-          })
-          .on("error", reject);
+    const post = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          { host: "127.0.0.1", port, path, method: "POST", headers: { host: `rebind.test:${port}` } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", reject);
+        req.end(JSON.stringify({ kind: "drop" }));
       });
-    assert.equal((await get(`machine.lan:${port}`)).status, 200);
-    const refused = await get(`machine.lan:${port + 1}`);
-    assert.equal(refused.status, 421);
-    assert.equal(
-      JSON.parse(refused.text).error.message,
-      `The emulator's page and its own endpoints answer only on the address it listens on (port ${port}).`,
-    );
+    assert.equal(await post("/_emulator/faults"), 421);
+    assert.equal(await post("/_emulator/sessions/cksess_1/cancel"), 421);
+  });
+
+  it("answers a name given with allowHosts, and only on its port", async () => {
+    const port = lan.emulator.port;
+    assert.equal((await get(port, `machine.lan:${port}`)).status, 200);
+    assert.equal((await get(port, `MACHINE.LAN:${port}`)).status, 200);
+    assert.equal((await get(port, `machine.lan:${port + 1}`)).status, 421);
+    assert.equal((await get(port, `rebind.test:${port}`)).status, 421);
   });
 });
 

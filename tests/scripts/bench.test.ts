@@ -72,6 +72,20 @@ describe("npm run bench", function () {
     assert.deepEqual(pids.filter(alive), []);
   });
 
+  it("measures the emulator under event streams, some never reading, and leaves no emulator running", async () => {
+    const { code, stdout, stderr } = await bench(["--phases", "streams", "--streams-seconds", "2"]);
+    assert.equal(code, 0, stderr);
+    assert.match(
+      stdout,
+      /\| emulator create p90 under event streams \(500 streams, 100 never reading, 40 creates over 2 s\) \|/,
+    );
+    assert.match(stdout, /\| emulator stayed up, streams still open \| 500 \|/);
+    assert.match(stdout, /\| emulator heap growth under event streams \(after GC\) \|/);
+    const pids = startedPids(stderr);
+    assert.equal(pids.length, 1);
+    assert.deepEqual(pids.filter(alive), []);
+  });
+
   it("refuses an unknown phase before starting anything", async () => {
     const { code, stderr } = await bench(["--phases", "warp"]);
     assert.equal(code, 1);
