@@ -6,10 +6,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=3.139.0
-newest="$(node -p 'require("./dist/scripts/buildPulumiCli").installDir(require("./dist/scripts/buildPulumiCli").pinnedCliVersion())')"
+if ! command -v go >/dev/null; then
+  echo "floor: skipped: go is not installed, so the Pulumi CLI v$version cannot be built from its Go modules"
+  exit 0
+fi
+# The pinned build (reused when it is there) supplies the language host and the plugin.
+newest="$(node -e 'require("./dist/scripts/buildPulumiCli").buildPulumiCli().then((r) => {
+  if (!r.built) { console.error(`floor: the pinned CLI could not be built: ${r.why}`); process.exit(1) }
+  console.log(require("path").dirname(r.bin))
+})')"
 dir="$(node -p "require('./dist/scripts/buildPulumiCli').installDir('$version')")"
 if [ "$("$dir/pulumi" version 2>/dev/null || true)" != "v$version" ]; then
-  echo "floor: building the Pulumi CLI v$version from its Go modules into $dir"
+  echo "floor: building the Pulumi CLI v$version from its Go modules into $dir (a few minutes the first time; go prints what it downloads)"
   mkdir -p "$dir"
   (cd scripts/cli/floor && GOFLAGS=-mod=readonly go build -tags osusergo \
     -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$version -X github.com/pulumi/pulumi/pkg/v3/version.Version=v$version" \
@@ -17,5 +25,7 @@ if [ "$("$dir/pulumi" version 2>/dev/null || true)" != "v$version" ]; then
 fi
 cp "$newest/pulumi-language-nodejs" "$newest/pulumi-resource-pulumi-nodejs" "$dir/"
 echo "floor: $("$dir/pulumi" version); the end-to-end tests"
+# Three of the four examples drive the engine exactly as examples/basic does; the newest CLI runs them all.
 PULUMI_BIN="$dir/pulumi" npx mocha --no-config --timeout 1800000 --enable-source-maps \
-  --reporter dist/tests/helpers/reporter.js dist/tests/e2e/*.test.js
+  --reporter dist/tests/helpers/reporter.js --grep 'examples/(pipeline|multi-user|teaching)' --invert \
+  dist/tests/e2e/*.test.js

@@ -73,7 +73,8 @@ describe("pulumi up interrupted during a create, and the recovery", function () 
     const engine = await engineStack("sigint");
     const before = new Set(liveIds());
     const run = await interruptedUp(engine, "SIGINT", false);
-    assert.equal(run.code, 1);
+    // Failed: 1 since CLI 3.1xx, 255 on the floor 3.139.
+    assert.ok(run.code !== 0 && run.code !== null, `exit ${run.code}`);
     assert.match(run.output, /\^C received; cancelling/);
     assert.match(run.output, /session-0 created/);
     assert.match(run.output, /error: update canceled/);
