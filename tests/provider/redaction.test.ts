@@ -82,15 +82,16 @@ describe("redaction", () => {
       const large = text(1024 * 1024);
       time(small);
       const smallMs = Math.min(...Array.from({ length: 7 }, () => time(small)));
-      const largeMs = Math.min(time(large), time(large), time(large));
+      const largeMs = Math.min(...Array.from({ length: 5 }, () => time(large)));
       process.stdout.write(JSON.stringify({ smallMs, largeMs }));`;
     const { stdout } = await promisify(execFile)(process.execPath, ["-e", script], { timeout: 30_000 }).catch(
       (error: { killed?: boolean; stderr?: string }) =>
         assert.fail(error.killed ? "redacting 1 MB had not ended after 30 s" : String(error.stderr)),
     );
     const { smallMs, largeMs } = JSON.parse(stdout) as { smallMs: number; largeMs: number };
-    // Linear is 16 times; a cost growing with the square of the length would be 256 times.
-    assert.ok(largeMs / smallMs < 48, `64 KB: ${smallMs.toFixed(1)} ms, 1 MB: ${largeMs.toFixed(1)} ms`);
+    // Linear is 16 times; a cost growing with the square of the length would be 256 times. The
+    // margin is for a busy machine, where a short run's minimum is the noisier one.
+    assert.ok(largeMs / smallMs < 96, `64 KB: ${smallMs.toFixed(1)} ms, 1 MB: ${largeMs.toFixed(1)} ms`);
   });
 
   it("keeps the first 4,096 characters of an answer's text and says how long it was", () => {
