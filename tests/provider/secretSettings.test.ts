@@ -166,6 +166,11 @@ describe("settings set as secrets never appear in messages", () => {
       const origin = new URL(server.url).origin;
       await fc.assert(
         fc.asyncProperty(values, values, async (now, atCreate) => {
+          fc.pre(
+            now.path !== atCreate.path &&
+              now.organization !== atCreate.organization &&
+              now.project !== atCreate.project,
+          );
           const config: Record<string, string> = {
             "chatkit:apiKey": now.key,
             "chatkit:baseUrl": `${origin}/${now.path}/v1`,
@@ -186,7 +191,7 @@ describe("settings set as secrets never appear in messages", () => {
           };
           const error = await rejection(provider.delete("cksess_kept", state));
           assert.match(error.message, /was not cancelled/);
-          // All three settings differ, and each is named.
+          // Each setting differs (the generator may draw one value twice), and each is named.
           assert.match(error.message, /the base URL: .* at create, .* now; the organization: .*; the project: /);
           assertHidden(error.message, now);
           assertHidden(error.message, atCreate);
