@@ -1,56 +1,67 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-/** The lifecycle shared by every provider in the process, loaded by package name at call time. */
-type Lifecycle = typeof import("./index")["lifecycle"];
-
 /**
- * Loads the lifecycle by package name. When the package is not installed where the program runs
- * (it was uninstalled before its sessions were destroyed), this says what to do, since the bare
- * "Cannot find module" would not.
+ * The text every ChatKitSession records as its `__provider`. Pulumi's dynamic provider host
+ * evaluates it as a module and calls `handler()` to get the provider: here, the lifecycle loaded by
+ * package name, so state holds no credentials, no machine paths and no code that an upgrade would
+ * leave behind. It is written out rather than produced by Pulumi's closure serializer, which wraps
+ * each forwarding method in a scope of its own and makes the text several times longer, and the
+ * text is kept twice in every session's state and rewritten with every checkpoint.
+ *
+ * The module name `pulumi-chatkit/provider` and its export `lifecycle` are a stable contract:
+ * states written by every version load them. When the package is not installed where the program
+ * runs (it was uninstalled before its sessions were destroyed), the handler says what to do, since
+ * the bare "Cannot find module" would not.
  */
-function load(): Lifecycle {
+export const SERIALIZED_PROVIDER = `exports.handler = function () {
   try {
     return require("pulumi-chatkit/provider").lifecycle;
   } catch (error) {
-    if ((error as { code?: string })?.code !== "MODULE_NOT_FOUND") throw error;
-    throw new Error(
-      `The npm package pulumi-chatkit, which manages this stack's ChatKit sessions, cannot be loaded (${(error as Error).message.split("\n")[0]}). Install it again in this project, from the tarball or git URL it came from, and rerun: uninstall it only after pulumi destroy.`,
-    );
+    if (!error || error.code !== "MODULE_NOT_FOUND") throw error;
+    throw new Error("The npm package pulumi-chatkit, which manages this stack's ChatKit sessions, cannot be loaded (" + String(error.message).split("\\n")[0] + "). Install it again in this project, from the tarball or git URL it came from, and rerun: uninstall it only after pulumi destroy.");
   }
-}
+};
+`;
+
+type Lifecycle = typeof import("./index")["lifecycle"];
+
+/** The handler of SERIALIZED_PROVIDER, evaluated here the way the host evaluates it. */
+const loadLifecycle: () => Lifecycle = (() => {
+  const module = { exports: {} as { handler?: () => Lifecycle } };
+  new Function("exports", "require", "module", SERIALIZED_PROVIDER)(module.exports, require, module);
+  return module.exports.handler!;
+})();
 
 /**
- * The provider Pulumi serializes into every ChatKitSession's state (`__provider`). It is thin on
- * purpose: each method loads the lifecycle by package name when it runs, so state holds a few
- * hundred bytes of delegation, no credentials and no machine paths, and keeps working after the
- * package is upgraded. The module name `pulumi-chatkit/provider` is a stable contract for that reason.
+ * A dynamic provider object for programs that build their own `pulumi.dynamic.Resource`: each
+ * method loads the lifecycle exactly as the recorded `__provider` text does, when it runs.
  */
 export class ChatKitSessionProvider implements dynamic.ResourceProvider {
   configure(req: dynamic.ConfigureRequest): Promise<void> {
-    return load().configure(req);
+    return loadLifecycle().configure(req);
   }
 
   check(olds: any, news: any): Promise<dynamic.CheckResult> {
-    return load().check(olds, news);
+    return loadLifecycle().check(olds, news);
   }
 
   diff(id: string, olds: any, news: any): Promise<dynamic.DiffResult> {
-    return load().diff(id, olds, news);
+    return loadLifecycle().diff(id, olds, news);
   }
 
   create(inputs: any): Promise<dynamic.CreateResult> {
-    return load().create(inputs);
+    return loadLifecycle().create(inputs);
   }
 
   read(id: string, props?: any): Promise<dynamic.ReadResult> {
-    return load().read(id, props);
+    return loadLifecycle().read(id, props);
   }
 
   update(id: string, olds: any, news: any): Promise<dynamic.UpdateResult> {
-    return load().update(id, olds, news);
+    return loadLifecycle().update(id, olds, news);
   }
 
   delete(id: string, props: any): Promise<void> {
-    return load().delete(id, props);
+    return loadLifecycle().delete(id, props);
   }
 }

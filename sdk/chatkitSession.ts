@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ChatKitSessionProvider } from "../provider/chatkitSessionProvider";
+import { SERIALIZED_PROVIDER } from "../provider/chatkitSessionProvider";
 import type { ApiEndpoint } from "../provider/endpoint";
 import { endpointFromSecretConfig, markDerivedSecrets } from "./derivedSecrets";
 import { refuseLostKeys } from "./lostKeys";
@@ -39,14 +39,14 @@ export interface ChatKitSessionArgs {
   triggers?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** Created once per process, so Pulumi serializes it once and every resource shares the text. */
-const provider = new ChatKitSessionProvider();
+/** The type token of every ChatKitSession: a resource of Pulumi's Node.js dynamic provider host. */
+const TYPE = "pulumi-nodejs:dynamic/chatkit:Session";
 
 /**
  * A ChatKit session: a short-lived client secret for a chat front end. Each `pulumi up` keeps it
  * while it is live and replaces it when it is expired or close to expiry; destroy cancels it.
  */
-export class ChatKitSession extends pulumi.dynamic.Resource {
+export class ChatKitSession extends pulumi.CustomResource {
   declare readonly user: pulumi.Output<string>;
   declare readonly workflow: pulumi.Output<{
     id: string;
@@ -79,6 +79,11 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ChatKitSessionArgs, opts?: pulumi.CustomResourceOptions) {
     checkResourceOptions(name, opts);
+    if (Object.hasOwn(args ?? {}, "__provider")) {
+      throw new pulumi.RunError(
+        `ChatKitSession ${name}: __provider is not an input: Pulumi's dynamic provider host keeps the provider under that key. Remove it.`,
+      );
+    }
     args = refuseLostKeys(name, args);
     const additionalSecretOutputs = [
       ...new Set([
@@ -104,7 +109,9 @@ export class ChatKitSession extends pulumi.dynamic.Resource {
       // create the session with defaults.
       ...(args as ChatKitSessionArgs & Record<string, unknown>),
       expiresAfter: markDerivedSecrets(args.expiresAfter, additionalSecretOutputs),
+      // What pulumi.dynamic.Resource would record, written out (see SERIALIZED_PROVIDER).
+      __provider: SERIALIZED_PROVIDER,
     };
-    super(provider, name, props, { ...opts, additionalSecretOutputs }, "chatkit", "Session");
+    super(TYPE, name, props, { ...opts, additionalSecretOutputs });
   }
 }

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { SERIALIZED_PROVIDER } from "../../provider/chatkitSessionProvider";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 import { ChatKitSessionProvider, ChatKitSession as Exported } from "../../sdk/index";
@@ -42,6 +43,15 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
       renewBefore: 45,
       triggers: { run: "1" },
     });
+  });
+
+  it("refuses a __provider input by name, as pulumi.dynamic.Resource does", async () => {
+    await assert.rejects(
+      runUnderMocks(
+        () => new ChatKitSession("reserved", { user: "u", workflow: { id: "wf_1" }, __provider: "x" } as never),
+      ),
+      /ChatKitSession reserved: __provider is not an input: Pulumi's dynamic provider host keeps the provider under that key/,
+    );
   });
 
   it("passes every key the user gives to check, so an unknown or snake_case key fails by name", async () => {
@@ -123,8 +133,9 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
       }
     });
 
-    it("is at most 4 KiB", () => {
-      assert.ok(Buffer.byteLength(text) <= 4096, `${Buffer.byteLength(text)} bytes`);
+    it("is the written-out text, at most 1 KiB, whatever Pulumi's closure serializer would make", () => {
+      assert.equal(text, SERIALIZED_PROVIDER);
+      assert.ok(Buffer.byteLength(text) <= 1024, `${Buffer.byteLength(text)} bytes`);
     });
 
     it("holds no secret", () => {
