@@ -103,35 +103,20 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
   }
   fs.mkdirSync(dir, { recursive: true });
   const ldflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${version}`;
+  const goBuild = (output: string, pkg: string) => [
+    "build",
+    "-v",
+    "-tags",
+    "osusergo",
+    "-ldflags",
+    ldflags,
+    "-o",
+    output,
+    pkg,
+  ];
   const steps: Array<{ what: string; args: string[] }> = [
-    {
-      what: `the Pulumi CLI v${version}`,
-      args: [
-        "build",
-        "-v",
-        "-tags",
-        "osusergo",
-        "-ldflags",
-        ldflags,
-        "-o",
-        bin,
-        "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
-      ],
-    },
-    {
-      what: "pulumi-language-nodejs",
-      args: [
-        "build",
-        "-v",
-        "-tags",
-        "osusergo",
-        "-ldflags",
-        ldflags,
-        "-o",
-        path.join(dir, "pulumi-language-nodejs"),
-        "./language-nodejs",
-      ],
-    },
+    { what: `the Pulumi CLI v${version}`, args: goBuild(bin, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi") },
+    { what: "pulumi-language-nodejs", args: goBuild(path.join(dir, "pulumi-language-nodejs"), "./language-nodejs") },
   ];
   log(
     `Building the Pulumi CLI v${version} from its Go modules into ${dir} (${go.output.trim()}). ` +

@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
-import { type Emulator, startEmulator } from "../../emulator/server";
-import { type EngineStack, openEngineStack } from "../../scripts/engine/stack";
-import { findPulumiCli } from "../../scripts/pulumiCli";
+import type { EngineStack } from "../../scripts/engine/stack";
 import { TEST_API_KEY } from "../helpers/emulator";
+import { useEngineStacks } from "../helpers/engineStacks";
 
 const OTHER_KEY = "sk-test-rotated-fedcba9876543210";
 
@@ -35,50 +34,19 @@ const runsOfTen = (text: string) =>
  */
 describe("the README's engine statements, through the Pulumi CLI", function () {
   this.timeout(30 * 60_000);
-  let bin: string;
-  /** The CLI's minor version (3.x): some flags are newer than the floor. */
-  let minor: number;
-  let emulator: Emulator;
-  const open: EngineStack[] = [];
-
-  before(async function () {
-    const cli = await findPulumiCli(8_000);
-    if (!cli.found) {
-      console.log(`      skipped: no Pulumi CLI could be found or built (${cli.reason})`);
-      this.skip();
-    }
-    bin = cli.bin;
-    minor = Number(/3\.(\d+)\./.exec(cli.version)?.[1]);
-    emulator = await startEmulator();
-  });
-
-  after(async () => {
-    for (const engine of open) await engine.close();
-    await emulator?.close();
-  });
-
-  async function engineStack(
+  const stacks = useEngineStacks();
+  const engineStack = (
     name: string,
     config: Record<string, string> = {},
     options: { env?: Record<string, string>; secrets?: Record<string, string> } = {},
-  ): Promise<EngineStack> {
-    const engine = await openEngineStack({
-      bin,
-      name,
-      config: Object.fromEntries(Object.entries(config).map(([key, value]) => [`chatkit-engine:${key}`, value])),
-      secrets: options.secrets,
-      env: { OPENAI_BASE_URL: emulator.url, OPENAI_API_KEY: TEST_API_KEY, ...options.env },
-    });
-    open.push(engine);
-    return engine;
-  }
+  ) => stacks.stack(name, { config, ...options });
 
   const up = async (engine: EngineStack, ...args: string[]) => {
     const run = await engine.cli(["up", "--yes", "--skip-preview", ...args]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     return run;
   };
-  const statusOf = (id: string) => emulator.statusOf(emulator.sessions.get(id)!);
+  const statusOf = (id: string) => stacks.emulator.statusOf(stacks.emulator.sessions.get(id)!);
 
   describe("refresh", () => {
     it("keeps a live session with no changes (--expect-no-changes holds after up)", async () => {
@@ -92,7 +60,7 @@ describe("the README's engine statements, through the Pulumi CLI", function () {
       const engine = await engineStack("refresh-cancelled");
       await up(engine);
       const [id] = (await engine.stack.outputs()).ids!.value as string[];
-      const cancel = await fetch(`${emulator.url}/chatkit/sessions/${id}/cancel`, {
+      const cancel = await fetch(`${stacks.emulator.url}/chatkit/sessions/${id}/cancel`, {
         method: "POST",
         headers: { authorization: `Bearer ${TEST_API_KEY}`, "openai-beta": "chatkit_beta=v1" },
       });
@@ -163,7 +131,7 @@ describe("the README's engine statements, through the Pulumi CLI", function () {
 
     it("keeps no client secret or API key in plain text in the state, and shows them with --show-secrets", async () => {
       const ids = (await engine.stack.outputs()).ids!.value as string[];
-      const secrets = ids.map((id) => String(emulator.sessions.get(id)!.response.client_secret));
+      const secrets = ids.map((id) => String(stacks.emulator.sessions.get(id)!.response.client_secret));
       const text = JSON.stringify(await engine.exportState());
       for (const secret of [...secrets, TEST_API_KEY])
         assert.deepEqual(
@@ -187,11 +155,11 @@ describe("the README's engine statements, through the Pulumi CLI", function () {
   describe("resource options", () => {
     it("refuses protect at construction, with the reason, before anything is created", async () => {
       const engine = await engineStack("protect", { options: JSON.stringify({ protect: true }) });
-      const created = emulator.stats.created;
+      const created = stacks.emulator.stats.created;
       const run = await engine.cli(["up", "--yes", "--skip-preview"]);
       assert.notEqual(run.code, 0);
       assert.match(run.stdout + run.stderr, /ChatKitSession session-0 cannot be protected/);
-      assert.equal(emulator.stats.created, created);
+      assert.equal(stacks.emulator.stats.created, created);
     });
 
     it("warns of retainOnDelete, and destroy then leaves the session live", async () => {
@@ -207,10 +175,10 @@ describe("the README's engine statements, through the Pulumi CLI", function () {
       const engine = await engineStack("dbr", { options: JSON.stringify({ deleteBeforeReplace: true }) });
       await up(engine);
       const [id] = (await engine.stack.outputs()).ids!.value as string[];
-      const from = emulator.requests.length;
+      const from = stacks.emulator.requests.length;
       await engine.stack.setConfig("chatkit-engine:user", { value: "dbr-user-2" });
       await up(engine);
-      const calls = emulator.requests.slice(from).map((request) => `${request.method} ${request.path}`);
+      const calls = stacks.emulator.requests.slice(from).map((request) => `${request.method} ${request.path}`);
       assert.deepEqual(
         calls.filter((call) => call.startsWith("POST")),
         [`POST /v1/chatkit/sessions/${id}/cancel`, "POST /v1/chatkit/sessions"],
@@ -256,7 +224,7 @@ describe("the README's engine statements, through the Pulumi CLI", function () {
   describe("provider config", () => {
     for (const secret of [true, false]) {
       it(`reads chatkit:apiKey and chatkit:baseUrl from ${secret ? "secret" : "plain"} stack config`, async () => {
-        const config = { "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": emulator.url };
+        const config = { "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": stacks.emulator.url };
         const engine = await engineStack(
           `config-${secret ? "secret" : "plain"}`,
           {},
@@ -295,7 +263,7 @@ describe("the README's engine statements, through the Pulumi CLI", function () {
     it("destroys with the current config with --run-program, refusing a 404 from a key that cannot see the session", async () => {
       const { engine, id } = await rotated("rotated-run-program");
       const run = await engine.cli(["destroy", "--yes", "--run-program"]);
-      if (minor < 160) {
+      if (stacks.minor < 160) {
         // The README says --run-program needs CLI 3.160: an older one refuses the flag, destroying nothing.
         assert.notEqual(run.code, 0);
         assert.match(run.stderr, /unknown flag: --run-program/);

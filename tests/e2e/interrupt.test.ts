@@ -1,9 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { type Emulator, startEmulator } from "../../emulator/server";
-import { type EngineStack, openEngineStack } from "../../scripts/engine/stack";
-import { findPulumiCli } from "../../scripts/pulumiCli";
-import { TEST_API_KEY } from "../helpers/emulator";
+import type { EngineStack } from "../../scripts/engine/stack";
+import { useEngineStacks } from "../helpers/engineStacks";
 
 const HELD_MS = 6_000;
 
@@ -14,56 +12,35 @@ const HELD_MS = 6_000;
  */
 describe("pulumi up interrupted during a create, and the recovery", function () {
   this.timeout(30 * 60_000);
-  let bin: string;
-  let emulator: Emulator;
-  const open: EngineStack[] = [];
-
-  before(async function () {
-    const cli = await findPulumiCli(8_000);
-    if (!cli.found) {
-      console.log(`      skipped: no Pulumi CLI could be found or built (${cli.reason})`);
-      this.skip();
-    }
-    bin = cli.bin;
-    emulator = await startEmulator();
-  });
-
-  after(async () => {
-    for (const engine of open) await engine.close();
-    await emulator?.close();
-  });
-
-  async function engineStack(name: string): Promise<EngineStack> {
-    const engine = await openEngineStack({
-      bin,
-      name,
-      env: { OPENAI_BASE_URL: emulator.url, OPENAI_API_KEY: TEST_API_KEY },
-    });
-    open.push(engine);
-    return engine;
-  }
+  const stacks = useEngineStacks();
+  const engineStack = (name: string) => stacks.stack(name);
 
   /** Starts `pulumi up`, waits until the emulator holds its create, sends the signal, and waits for the exit. */
   async function interruptedUp(engine: EngineStack, signal: NodeJS.Signals, group: boolean) {
-    emulator.inject({ kind: "latency", on: "create", delayMs: HELD_MS });
-    const held = emulator.stats.faults.latency ?? 0;
-    const child = spawn(bin, ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", engine.stack.name], {
-      cwd: engine.stack.workspace.workDir,
-      env: { ...process.env, ...engine.env },
-      detached: true,
-    });
+    stacks.emulator.inject({ kind: "latency", on: "create", delayMs: HELD_MS });
+    const held = stacks.emulator.stats.faults.latency ?? 0;
+    const child = spawn(
+      stacks.bin,
+      ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", engine.stack.name],
+      {
+        cwd: engine.stack.workspace.workDir,
+        env: { ...process.env, ...engine.env },
+        detached: true,
+      },
+    );
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     child.stderr.on("data", (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    while ((emulator.stats.faults.latency ?? 0) === held) await new Promise((resolve) => setTimeout(resolve, 50));
+    while ((stacks.emulator.stats.faults.latency ?? 0) === held)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     if (group) process.kill(-child.pid!, signal);
     else child.kill(signal);
     const code = await exited;
     return { code, output };
   }
 
-  const liveIds = () => emulator.activeSessions().map((session) => session.id);
+  const liveIds = () => stacks.emulator.activeSessions().map((session) => session.id);
   const idsInState = async (engine: EngineStack) =>
     ((await engine.exportState()).deployment.resources ?? [])
       .filter((resource: any) => String(resource.type).startsWith("pulumi-nodejs:dynamic"))
@@ -125,7 +102,7 @@ describe("pulumi up interrupted during a create, and the recovery", function () 
       assert.equal((await engine.cli(["destroy", "--yes"])).code, 0);
       const left = liveIds().filter((id) => !before.has(id));
       assert.deepEqual(left, orphans, "only the killed run's session is live, outside the state");
-      const orphan = emulator.sessions.get(orphans[0]!)!;
+      const orphan = stacks.emulator.sessions.get(orphans[0]!)!;
       assert.ok(orphan.expiresAt - orphan.createdAt <= 600, "and it lives at most its expiresAfter");
     });
   }

@@ -149,3 +149,26 @@ export async function startScripted(
     },
   };
 }
+
+/**
+ * For a suite: a scripted server started before each test, answering the test's `script` in order
+ * (599 once it runs out), and the warnings the test collects.
+ */
+export function useScriptedServer() {
+  const context = {
+    server: undefined as unknown as ScriptedServer,
+    script: [] as ScriptedAnswer[],
+    warnings: [] as string[],
+  };
+  beforeEach(async () => {
+    context.script = [];
+    context.warnings = [];
+    context.server = await startScripted(
+      (_request, index) => context.script[index] ?? { status: 599, body: errorJson("unscripted") },
+    );
+  });
+  afterEach(async () => {
+    await context.server.close();
+  });
+  return context;
+}

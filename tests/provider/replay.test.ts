@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import { SessionLifecycle } from "../../provider/lifecycle";
 import { REPLAY_TOLERANCE_SECONDS, ReplayCheck } from "../../provider/replay";
 import { rejection } from "../helpers/rejection";
-import { errorJson, type ScriptedAnswer, type ScriptedServer, sessionJson, startScripted } from "../helpers/scripted";
+import { sessionJson, useScriptedServer } from "../helpers/scripted";
 
 const LIFETIME = 120;
 const inputs = { user: "u", workflow: { id: "wf_scripted" }, expiresAfter: LIFETIME };
@@ -18,26 +18,15 @@ const httpDate = (ageSeconds: number) => new Date(Date.now() - ageSeconds * 1000
 
 describe("a replayed create answer (a caching gateway)", function () {
   this.timeout(20_000);
-  let server: ScriptedServer;
-  let script: ScriptedAnswer[];
-  let warnings: string[];
-
-  beforeEach(async () => {
-    script = [];
-    warnings = [];
-    server = await startScripted((_request, index) => script[index] ?? { status: 599, body: errorJson("unscripted") });
-  });
-  afterEach(async () => {
-    await server.close();
-  });
+  const scripted = useScriptedServer();
 
   async function lifecycle() {
     const provider = new SessionLifecycle({
       env: {},
       sleep: async () => {},
-      warn: (message) => warnings.push(message),
+      warn: (message) => scripted.warnings.push(message),
     });
-    const values: Record<string, string> = { "chatkit:apiKey": KEY, "chatkit:baseUrl": server.url };
+    const values: Record<string, string> = { "chatkit:apiKey": KEY, "chatkit:baseUrl": scripted.server.url };
     await provider.configure({ config: { get: (key: string) => values[key] } });
     return provider;
   }
@@ -50,22 +39,22 @@ describe("a replayed create answer (a caching gateway)", function () {
     assert.match(error.message, /is not recorded, and not cancelled/);
     assert.match(error.message, /a session may have been created but not recorded/);
     assert.match(error.message, /Configure the cache to pass POST requests to \/chatkit\/sessions through/);
-    assert.ok(!/This machine's clock/.test(warnings.join("\n")), warnings.join("\n"));
+    assert.ok(!/This machine's clock/.test(scripted.warnings.join("\n")), scripted.warnings.join("\n"));
     assert.ok(!/ek_scripted_secret/.test(error.message), error.message);
-    assert.equal(server.requests.filter((request) => request.path.endsWith("/cancel")).length, 0);
+    assert.equal(scripted.server.requests.filter((request) => request.path.endsWith("/cancel")).length, 0);
   }
 
   it("refuses an answer whose Age header says a cache held it for half an hour", async () => {
-    script = [
+    scripted.script = [
       { acts: true, body: answerFrom(HALF_HOUR), headers: { age: String(HALF_HOUR), date: httpDate(HALF_HOUR) } },
     ];
     const error = await rejection((await lifecycle()).create(inputs));
     assertRefusedReplay(error, /its Age header says a cache has held it for 1800 s, while the request took \d+ s/);
-    assert.equal(server.requests.length, 1, "a create is never retried");
+    assert.equal(scripted.server.requests.length, 1, "a create is never retried");
   });
 
   it("refuses an answer dated now by a gateway whose session was created half an hour ago", async () => {
-    script = [{ acts: true, body: answerFrom(HALF_HOUR) }];
+    scripted.script = [{ acts: true, body: answerFrom(HALF_HOUR) }];
     const error = await rejection((await lifecycle()).create(inputs));
     assertRefusedReplay(
       error,
@@ -75,7 +64,7 @@ describe("a replayed create answer (a caching gateway)", function () {
 
   it("refuses an answer naming a session this process already knows: one it created, or one in the state diff saw", async () => {
     const first = answerFrom(0, "cksess_first");
-    script = [
+    scripted.script = [
       { acts: true, body: first },
       { body: first, headers: { date: httpDate(0) } },
     ];
@@ -90,27 +79,27 @@ describe("a replayed create answer (a caching gateway)", function () {
     // The replace of a session: diff sees the old one in the state, then the create is answered with it.
     const again = await lifecycle();
     const old = JSON.parse(answerFrom(0, "cksess_in_state"));
-    script.push({ body: JSON.stringify(old) });
+    scripted.script.push({ body: JSON.stringify(old) });
     await again.diff("cksess_in_state", { ...inputs, status: "active", expiresAt: 1 }, inputs);
     assertRefusedReplay(await rejection(again.create(inputs)), /session cksess_in_state was already known/);
   });
 
   it("records a fresh answer as before, through a cache that says it held it for no time", async () => {
-    script = [{ acts: true, body: answerFrom(1), headers: { age: "0" } }];
+    scripted.script = [{ acts: true, body: answerFrom(1), headers: { age: "0" } }];
     const { id, outs } = await (await lifecycle()).create(inputs);
     assert.match(id, /^cksess_old_/);
     assert.equal(outs.status, "active");
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(scripted.warnings, []);
   });
 
   it("cannot tell a whole replay (old Date, no Age) in a new process from a clock that is off, and says so in the warning", async () => {
-    script = [{ acts: true, body: answerFrom(HALF_HOUR), headers: { date: httpDate(HALF_HOUR) } }];
+    scripted.script = [{ acts: true, body: answerFrom(HALF_HOUR), headers: { date: httpDate(HALF_HOUR) } }];
     const { outs } = await (await lifecycle()).create(inputs);
     assert.ok(Math.abs(outs.apiClockOffset + HALF_HOUR) <= 2, String(outs.apiClockOffset));
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /^This machine's clock is 30 min( \d+ s)? ahead of the ChatKit API's/);
+    assert.equal(scripted.warnings.length, 1);
+    assert.match(scripted.warnings[0]!, /^This machine's clock is 30 min( \d+ s)? ahead of the ChatKit API's/);
     assert.match(
-      warnings[0]!,
+      scripted.warnings[0]!,
       /If this machine's clock is right, a cache or gateway between here and the API may be replaying old create answers/,
     );
   });
