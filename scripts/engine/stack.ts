@@ -52,6 +52,20 @@ function writeProject(): void {
   fs.writeFileSync(path.join(PROGRAM_DIR, "Pulumi.yaml"), project);
 }
 
+/** One PulumiCommand per CLI, since getting one runs `pulumi version`. */
+const commands = new Map<string, Promise<PulumiCommand>>();
+
+function commandFor(bin: string): Promise<PulumiCommand> {
+  if (!commands.has(bin)) {
+    const root = path.isAbsolute(bin) ? path.dirname(path.dirname(bin)) : undefined;
+    const command = PulumiCommand.get({ root, skipVersionCheck: true });
+    // A failure is not kept: the next stack tries again.
+    command.catch(() => commands.delete(bin));
+    commands.set(bin, command);
+  }
+  return commands.get(bin)!;
+}
+
 export async function openEngineStack(options: EngineStackOptions): Promise<EngineStack> {
   writeProject();
   const backend = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-engine-"));
@@ -62,8 +76,7 @@ export async function openEngineStack(options: EngineStackOptions): Promise<Engi
     PULUMI_SKIP_CONFIRMATIONS: "true",
     ...options.env,
   };
-  const root = path.isAbsolute(options.bin) ? path.dirname(path.dirname(options.bin)) : undefined;
-  const pulumiCommand = await PulumiCommand.get({ root, skipVersionCheck: true });
+  const pulumiCommand = await commandFor(options.bin);
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: options.name, workDir: PROGRAM_DIR },
     { pulumiCommand, envVars: env },
