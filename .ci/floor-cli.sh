@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The end-to-end tests again with the oldest Pulumi CLI the README claims (3.139.0, pinned in
+# The end-to-end tests again with the oldest Pulumi CLI the docs claim (3.139.0, pinned in
 # scripts/cli/floor/go.mod), built from its Go modules like the pinned CLI. Its Node.js language
 # host and the dynamic-provider plugin are the pinned build's: this project's host is written
 # against the newer protocol, which a 3.139 engine speaks the older part of.

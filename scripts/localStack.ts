@@ -7,7 +7,7 @@ import { cliVersionProblem, findPulumiCli, missingCliMessage } from "./pulumiCli
 /** The repository root (this file runs from dist/scripts). */
 export const ROOT = path.resolve(__dirname, "../..");
 export const STACK = "dev";
-/** The passphrase of the local stack's secrets, documented in the README; set your own to override. */
+/** The passphrase of the local stack's secrets, documented in the README and CONTRIBUTING.md; set your own to override. */
 export const DEFAULT_PASSPHRASE = "chatkit-local-dev";
 /** Any key the emulator accepts: it only checks the "sk-" prefix. */
 export const EMULATOR_API_KEY = "sk-local-emulator";

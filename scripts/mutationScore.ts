@@ -5,7 +5,7 @@
  * left, one line each.
  *
  * Stryker's own table (printed just before) counts the listed mutants as survived; this one is the
- * score the README gives. The list is matched by file, mutator, original code and replacement, not
+ * score CONTRIBUTING.md gives. The list is matched by file, mutator, original code and replacement, not
  * by line, so it survives edits elsewhere in the file; an entry that matches nothing is reported.
  * Given several reports (one run per file, say), it scores them together.
  */

@@ -4,11 +4,20 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { codeBlocks } from "../helpers/docs";
+import { codeBlocks, shellCommands } from "../helpers/docs";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { startHost } from "../helpers/host";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
+const README = path.join(REPO_ROOT, "README.md");
+
+/** The JSON file (package.json, tsconfig.json) of the README's "Install it in your project" that has a key. */
+function readmeProjectJson(holds: string) {
+  return codeBlocks(README).find(
+    (block) =>
+      block.section === "Install it in your project" && block.lang === "json" && block.code.includes(`"${holds}"`),
+  );
+}
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
 /** Registers one session under mocks with the project's own installed packages; prints __provider. */
@@ -93,14 +102,23 @@ describe("the packed tarball in a fresh Pulumi project", function () {
     fs.mkdirSync(project);
     fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: consumer\nruntime: nodejs\n");
     fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "consumer", private: true }));
-    // What the README says: the tarball, then the TypeScript tools it names.
-    const toolsCommand = codeBlocks(path.join(REPO_ROOT, "README.md"))
-      .filter((block) => block.section === "A complete program" && block.lang === "sh")
-      .map((block) => block.code.trim())
-      .find((command) => command.startsWith("npm install --save-dev "));
-    assert.ok(toolsCommand, "the README says which TypeScript tools to install");
+    // What the README says: the tarball, then the TypeScript tools its package.json names.
+    const manifest = readmeProjectJson("dependencies");
+    assert.ok(manifest, "the README shows the project's package.json");
+    const { dependencies, devDependencies } = JSON.parse(manifest.code) as Record<string, Record<string, string>>;
+    const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+      version: string;
+    };
+    assert.equal(
+      dependencies?.["pulumi-chatkit"],
+      `file:${packed!.filename}`,
+      "the README names the tarball npm pack writes",
+    );
+    assert.equal(packed!.filename, `pulumi-chatkit-${version}.tgz`);
+    const tools = Object.entries(devDependencies ?? {}).map(([name, range]) => `${name}@${range}`);
+    assert.deepEqual(Object.keys(devDependencies ?? {}).sort(), ["@types/node", "ts-node", "typescript"]);
     npmInstall(project, [path.join(scratch, packed!.filename)]);
-    npmInstall(project, toolsCommand.split(/\s+/).slice(2));
+    npmInstall(project, ["--save-dev", ...tools]);
     fs.writeFileSync(path.join(project, "program.js"), PROGRAM);
     provider = JSON.parse(execFileSync(process.execPath, ["program.js"], { cwd: project }).toString()).provider;
   });
@@ -109,14 +127,15 @@ describe("the packed tarball in a fresh Pulumi project", function () {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("packs the built package from a clean clone: exactly the code, its types, README, LICENSE", () => {
+  it("packs the built package from a clean clone: exactly the code, its types, README, LICENSE and the emulator's docs", () => {
     const sources = ["sdk", "provider", "emulator"].flatMap((folder) =>
       fs
         .readdirSync(path.join(clone, folder))
         .filter((file) => file.endsWith(".ts"))
         .flatMap((file) => [".js", ".d.ts"].map((ext) => `dist/${folder}/${file.replace(/\.ts$/, ext)}`)),
     );
-    assert.deepEqual(packedFiles, ["LICENSE", "README.md", "package.json", ...sources].sort());
+    const docs = ["LICENSE", "README.md", "package.json", "emulator/README.md", "emulator/FIDELITY.md"];
+    assert.deepEqual(packedFiles, [...docs, ...sources].sort());
     assert.match(fs.readFileSync(path.join(clone, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0, January 2004/);
   });
 
@@ -128,10 +147,9 @@ describe("the packed tarball in a fresh Pulumi project", function () {
   });
 
   it("type-checks the README's complete program with the README's tsconfig", () => {
-    const blocks = codeBlocks(path.join(REPO_ROOT, "README.md")).filter((b) => b.section === "A complete program");
-    const program = blocks.find((block) => block.lang === "ts");
-    const tsconfig = blocks.find((block) => block.lang === "json" && block.code.includes("compilerOptions"));
-    assert.ok(program && tsconfig, "the section shows a program and a tsconfig.json");
+    const program = codeBlocks(README).find((b) => b.section === "A complete program" && b.lang === "ts");
+    const tsconfig = readmeProjectJson("compilerOptions");
+    assert.ok(program && tsconfig, "the README shows a program and a tsconfig.json");
     fs.writeFileSync(path.join(project, "index.ts"), program.code);
     fs.writeFileSync(path.join(project, "tsconfig.json"), tsconfig.code);
     const tsc = path.join(project, "node_modules", "typescript", "bin", "tsc");
@@ -149,9 +167,9 @@ describe("the packed tarball in a fresh Pulumi project", function () {
   });
 
   it("starts the emulator with the README's command for an installed package, the registry unreachable", async () => {
-    const command = /`(npx --no -- chatkit-emulator --port 8787)`/.exec(
-      fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8"),
-    )?.[1];
+    const command = shellCommands(README)
+      .map((line) => line.replace(/\s*&$/, ""))
+      .find((line) => line === "npx --no -- chatkit-emulator --port 8787");
     assert.ok(command, "the README names the command");
     const child = spawn("bash", ["-c", command.replace("--port 8787", "--port 0")], {
       cwd: project,

@@ -28,11 +28,11 @@ const runsOfTen = (text: string) =>
   Array.from({ length: Math.max(0, text.length - 9) }, (_, i) => text.slice(i, i + 10));
 
 /**
- * Each statement the README makes about the engine, run through the real Pulumi CLI against the
+ * Each statement the docs (docs/_index.md, docs/installation-configuration.md) make about the engine, run through the real Pulumi CLI against the
  * emulator with the engine program (scripts/engine/program.ts): refresh, renewal, replace,
  * resource options, import, targets, config recorded in state, and what the state holds.
  */
-describe("the README's engine statements, through the Pulumi CLI", function () {
+describe("the docs' engine statements, through the Pulumi CLI", function () {
   this.timeout(30 * 60_000);
   const stacks = useEngineStacks();
   const engineStack = (
@@ -264,7 +264,7 @@ describe("the README's engine statements, through the Pulumi CLI", function () {
       const { engine, id } = await rotated("rotated-run-program");
       const run = await engine.cli(["destroy", "--yes", "--run-program"]);
       if (stacks.minor < 160) {
-        // The README says --run-program needs CLI 3.160: an older one refuses the flag, destroying nothing.
+        // The docs say --run-program needs CLI 3.160: an older one refuses the flag, destroying nothing.
         assert.notEqual(run.code, 0);
         assert.match(run.stderr, /unknown flag: --run-program/);
         assert.equal(statusOf(id), "active");

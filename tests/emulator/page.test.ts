@@ -41,8 +41,9 @@ describe("the emulator's live page, in a browser", function () {
   // Moving the emulator's clock makes the provider warn that this machine's clock is behind: expected here.
   const lifecycle = () => new SessionLifecycle({ env: env(), warn: () => {} });
   const row = (id: string) => page.locator(`tr[data-session="${id}"]`);
-  const cellText = (id: string, label: string) =>
-    row(id).locator(`td[data-label="${label}"]`).innerText({ timeout: 5_000 });
+  /** A cell's text as the page set it (textContent: the DOM's text, not the rendered layout's). */
+  const cellText = async (id: string, label: string) =>
+    (await row(id).locator(`td[data-label="${label}"]`).textContent({ timeout: 5_000 })) ?? "";
   const waitForStatus = (id: string, status: string) =>
     row(id).locator('[data-role="status"]', { hasText: status }).waitFor({ timeout: 10_000 });
 

@@ -4,11 +4,33 @@ import * as path from "node:path";
 import { shellCommands } from "../helpers/docs";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
-/** Each README, and the folder its commands run from. */
-const DOCS = ["", "examples/basic", "examples/multi-user", "examples/pipeline", "examples/teaching"].map((folder) => ({
-  readme: path.join(folder, "README.md"),
-  folder: path.join(REPO_ROOT, folder),
-}));
+/** Each document that says how to start the emulator, and the folder its commands run from. */
+const DOCS = [
+  ...["", "examples/basic", "examples/multi-user", "examples/pipeline", "examples/teaching"].map((folder) => ({
+    readme: path.join(folder, "README.md"),
+    folder: path.join(REPO_ROOT, folder),
+  })),
+  // Its commands run in a project that installed the package, which the repository's root is.
+  { readme: "emulator/README.md", folder: REPO_ROOT },
+];
+/** The other documents, whose commands must not ask the registry either. */
+const OTHER_DOCS = [
+  "CONTRIBUTING.md",
+  "docs/_index.md",
+  "docs/installation-configuration.md",
+  "docs/chatkitsession.md",
+  "docs/errors-reliability.md",
+  "scripts/BENCH.md",
+];
+
+/** Fails on a command that would ask the registry for a name of ours. */
+function assertNoRegistryLookup(commands: string[]): void {
+  for (const command of commands) {
+    assert.doesNotMatch(command, /\bnpx (?!--no\b)/, `npx without --no may fetch from the registry: ${command}`);
+    assert.doesNotMatch(command, /\bnpm (install|i|add)\b.*(?<![\w./-])pulumi-chatkit(?![\w.-])/, command);
+    assert.doesNotMatch(command, /\bnpm (install|i|add)\b.*(?<![\w./-])chatkit-emulator\b/, command);
+  }
+}
 /** npm and npx with no registry to reach: any lookup of a name fails at once. */
 const NO_REGISTRY = { npm_config_registry: "http://127.0.0.1:9/", npm_config_offline: "true" };
 
@@ -52,7 +74,7 @@ function runUntilListening(command: string, cwd: string): Promise<string> {
     });
 }
 
-describe("the READMEs' commands that start the emulator, with the registry unreachable", function () {
+describe("the docs' commands that start the emulator, with the registry unreachable", function () {
   // `npm run emulator` builds first: 45 s on a 2-core machine under a load of 15. How long the
   // build takes is not what is checked, so the limit only stops a hang.
   this.timeout(300_000);
@@ -61,11 +83,7 @@ describe("the READMEs' commands that start the emulator, with the registry unrea
     const commands = shellCommands(path.join(REPO_ROOT, doc.readme));
 
     it(`${doc.readme}: never asks the registry for a name of ours`, () => {
-      for (const command of commands) {
-        assert.doesNotMatch(command, /\bnpx (?!--no\b)/, `npx without --no may fetch from the registry: ${command}`);
-        assert.doesNotMatch(command, /\bnpm (install|i|add)\b.*(?<![\w./-])pulumi-chatkit(?![\w.-])/, command);
-        assert.doesNotMatch(command, /\bnpm (install|i|add)\b.*(?<![\w./-])chatkit-emulator\b/, command);
-      }
+      assertNoRegistryLookup(commands);
     });
 
     const emulatorCommands = commands.filter(startsEmulator);
@@ -77,5 +95,11 @@ describe("the READMEs' commands that start the emulator, with the registry unrea
         await runUntilListening(command, doc.folder);
       });
     }
+  }
+
+  for (const doc of OTHER_DOCS) {
+    it(`${doc}: never asks the registry for a name of ours`, () => {
+      assertNoRegistryLookup(shellCommands(path.join(REPO_ROOT, doc)));
+    });
   }
 });

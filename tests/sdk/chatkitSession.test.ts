@@ -88,9 +88,11 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
     assert.deepEqual(registrations[0]?.additionalSecretOutputs, ["user", "clientSecret"]);
   });
 
-  it("declares every output the README lists, seeded so a preview shows it unknown, and the provider creates exactly those", async () => {
-    const documented = tableKeys(path.join(REPO_ROOT, "README.md"), "Outputs").filter((key) => key !== "id");
-    assert.ok(documented.length > 10, "the README's Outputs table is found");
+  it("declares every output docs/chatkitsession.md lists, seeded so a preview shows it unknown, and the provider creates exactly those", async () => {
+    const documented = tableKeys(path.join(REPO_ROOT, "docs", "chatkitsession.md"), "Outputs").filter(
+      (key) => key !== "id",
+    );
+    assert.ok(documented.length > 10, "the Outputs table of docs/chatkitsession.md is found");
     const { result: session } = await runUnderMocks(
       () => new ChatKitSession("preview", { user: "u", workflow: { id: "wf_1" } }),
       async (args) => ({ id: undefined, state: args.inputs }),
@@ -103,7 +105,11 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
       assert.equal(await (output as any).isKnown, given, `${key} is ${given ? "known" : "unknown"} during preview`);
     }
     const { outs } = await new SessionLifecycle({ env: ctx.env }).create({ user: "u", workflow: { id: "wf_1" } });
-    assert.deepEqual(Object.keys(outs).sort(), [...documented].sort(), "the provider returns what the README lists");
+    assert.deepEqual(
+      Object.keys(outs).sort(),
+      [...documented].sort(),
+      "the provider returns what docs/chatkitsession.md lists",
+    );
   });
 
   it("exposes what the provider returned, with the client secret as a secret", async () => {

@@ -5,12 +5,13 @@ import { validateInputs } from "../../provider/schema";
 import { tableRows } from "../helpers/docs";
 import { useEmulator } from "../helpers/emulator";
 
-const README = path.resolve(__dirname, "../../../README.md");
+/** The resource's reference page, where the Inputs and Outputs tables live (the README links to it). */
+const DOC = path.resolve(__dirname, "../../../docs/chatkitsession.md");
 
-/** The rows of the README's Inputs table: the input's path and its "default" cell, backticks removed. */
+/** The rows of the Inputs table of docs/chatkitsession.md: the input's path and its "default" cell, backticks removed. */
 function documentedInputs(): Map<string, string> {
   return new Map(
-    tableRows(README, "Inputs").map(([name, , , documentedDefault]) => [
+    tableRows(DOC, "Inputs").map(([name, , , documentedDefault]) => [
       (name ?? "").slice(1, -1),
       (documentedDefault ?? "").replace(/`/g, ""),
     ]),
@@ -42,7 +43,7 @@ function knownAt(dotted: string): string[] {
   return listed.split(", ");
 }
 
-/** What the README's words in the "default" column mean, as the value an output holds. */
+/** What docs/chatkitsession.md's words in the "default" column mean, as the value an output holds. */
 const DEFAULT_WORDS: Record<string, unknown> = {
   true: true,
   false: false,
@@ -55,7 +56,7 @@ const DEFAULT_WORDS: Record<string, unknown> = {
 
 function expectedDefault(text: string): unknown {
   if (/^\d+$/.test(text)) return Number(text);
-  assert.ok(Object.hasOwn(DEFAULT_WORDS, text), `the test knows what the README's default "${text}" means`);
+  assert.ok(Object.hasOwn(DEFAULT_WORDS, text), `the test knows what docs/chatkitsession.md's default "${text}" means`);
   return DEFAULT_WORDS[text];
 }
 
@@ -65,19 +66,19 @@ function outputAt(outs: Record<string, unknown>, input: string): unknown {
   return dotted.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | null)?.[key], outs);
 }
 
-describe("the README's Inputs table", () => {
+describe("docs/chatkitsession.md's Inputs table", () => {
   const ctx = useEmulator();
   const documented = documentedInputs();
 
   it("names exactly the inputs check knows, each at its own path", () => {
-    assert.ok(documented.size > 10, "the README's Inputs table is found");
+    assert.ok(documented.size > 10, "docs/chatkitsession.md's Inputs table is found");
     const reached = new Set<string>();
     const walk = (at: string) => {
       for (const key of knownAt(at)) {
         const full = at ? `${at}.${key}` : key;
         if (documented.has(full)) reached.add(full);
         else if ([...documented.keys()].some((input) => input.startsWith(`${full}.`))) walk(full);
-        else assert.fail(`check accepts ${full}, which the README's Inputs table does not list`);
+        else assert.fail(`check accepts ${full}, which docs/chatkitsession.md's Inputs table does not list`);
       }
     };
     walk("");
@@ -96,7 +97,7 @@ describe("the README's Inputs table", () => {
     for (const [input, text] of withDefaults) {
       const expected = expectedDefault(text);
       const resolved = outputAt(outs as unknown as Record<string, unknown>, input);
-      // The API may leave an empty map out (null); the README's {} is the same thing.
+      // The API may leave an empty map out (null); docs/chatkitsession.md's {} is the same thing.
       if (input === "workflow.stateVariables" && resolved === null) assert.deepEqual(expected, {});
       else assert.deepEqual(resolved, expected, `${input} defaults to ${text}`);
       if (expected === null || input === "renewBefore") continue;
