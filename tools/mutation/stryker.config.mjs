@@ -1,5 +1,5 @@
-// Mutation testing: `npm run mutate` (see README, "Tests"). Stryker mutates the TypeScript sources
-// of provider/ and emulator/ (so the report points at the lines you edit and a disable comment sits
+// Mutation testing: `npm run mutate` (see CONTRIBUTING.md, "Mutation testing"), run from the
+// project's root, so every path below is the root's. Stryker mutates the TypeScript sources of provider/ and emulator/ (so the report points at the lines you edit and a disable comment sits
 // next to the code it is about), rebuilds with tsc, and runs the provider and emulator tests.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
