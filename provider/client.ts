@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import OpenAI from "openai";
-import { AnswerInterruptedError, AttemptTimedOutError, classifySendFailure } from "./errors";
+import { AnswerInterruptedError, AttemptTimedOutError } from "./errors";
+import { classifySendFailure } from "./sendFailure";
 import type { ResolvedSettings } from "./settings";
 
 /** One client per configuration, reused across resources (keeps connections warm). */

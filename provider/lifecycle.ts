@@ -1,16 +1,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { APIError } from "openai";
+import { chatKitApiError } from "./apiError";
 import { boundedRequest, clientFor } from "./client";
 import { ApiClock } from "./clock";
 import { type ApiEndpoint, endpointDifferences, endpointOf, recordedEndpoint } from "./endpoint";
-import {
-  ChatKitApiError,
-  isRetryable,
-  MalformedAnswerError,
-  mayHaveCreated,
-  type Operation,
-  UnusableSessionError,
-} from "./errors";
+import { ChatKitApiError, MalformedAnswerError, type Operation, UnusableSessionError } from "./errors";
 import { checkedInputs } from "./inputs";
 import {
   canonicalJson,
@@ -24,7 +18,7 @@ import {
 import { readPlain } from "./plain";
 import { kept, redact } from "./redaction";
 import { ReplayCheck, ReplayedAnswerError } from "./replay";
-import { AttemptsFailed, withRetries } from "./retry";
+import { AttemptsFailed, isRetryable, mayHaveCreated, withRetries } from "./retry";
 import type { SessionInputs } from "./schema";
 import {
   type ConfigReader,
@@ -371,7 +365,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
         { sleep: this.sleep, random: this.random, now: this.now },
       );
     } catch (error) {
-      if (error instanceof AttemptsFailed) throw new ChatKitApiError(operation, error, settings, this.now(), secrets);
+      if (error instanceof AttemptsFailed) throw chatKitApiError(operation, error, settings, this.now(), secrets);
       throw new Error(redact(kept(String(error)), [settings.apiKey, ...secrets]));
     }
   }
