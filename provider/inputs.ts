@@ -1,14 +1,5 @@
 import type { SessionInputs } from "./schema";
-
-/** A bare number of seconds is shorthand for expiresAfter { anchor: "created_at", seconds }. */
-export function expandShorthands(given: unknown): unknown {
-  if (given === null || typeof given !== "object" || Array.isArray(given)) return given;
-  const { __provider: _ignored, ...inputs } = given as Record<string, unknown>;
-  if (typeof inputs.expiresAfter === "number") {
-    inputs.expiresAfter = { anchor: "created_at", seconds: inputs.expiresAfter };
-  }
-  return inputs;
-}
+import { expandShorthands } from "./shorthands";
 
 /**
  * Inputs that check has already accepted, in their checked form. The engine only ever calls

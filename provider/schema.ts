@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { expandShorthands } from "./inputs";
 import { DEFAULTS } from "./normalize";
+import { expandShorthands } from "./shorthands";
 import { isUnknownAt, valueAt } from "./unknown";
 
 /** Limits of the ChatKit sessions API, as documented (see README, "Limits"). */
