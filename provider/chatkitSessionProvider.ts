@@ -1,10 +1,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-/** The lifecycle shared by every provider in the process, loaded by package name at call time. */
+/** The provider shared by every serialized provider in the process, loaded by package name at call time. */
 type Lifecycle = typeof import("./index")["lifecycle"];
 
 /**
- * Loads the lifecycle by package name. When the package is not installed where the program runs
+ * Loads the provider by package name. When the package is not installed where the program runs
  * (it was uninstalled before its sessions were destroyed), this says what to do, since the bare
  * "Cannot find module" would not.
  */
@@ -21,11 +21,12 @@ function load(): Lifecycle {
 
 /**
  * The provider Pulumi serializes into every ChatKitSession's state (`__provider`). It is thin on
- * purpose: each method loads the lifecycle by package name when it runs, so state holds a few
- * hundred bytes of delegation, no credentials and no machine paths, and keeps working after the
- * package is upgraded. The module name `pulumi-chatkit/provider` is a stable contract for that reason.
+ * purpose: each method loads the SessionProvider by package name when it runs, so state holds a
+ * few hundred bytes of delegation, no credentials and no machine paths, and keeps working after
+ * the package is upgraded. The module name `pulumi-chatkit/provider` and its export `lifecycle`
+ * are a stable contract for that reason.
  */
-export class ChatKitSessionProvider implements dynamic.ResourceProvider {
+export class SerializedProvider implements dynamic.ResourceProvider {
   configure(req: dynamic.ConfigureRequest): Promise<void> {
     return load().configure(req);
   }
@@ -54,3 +55,7 @@ export class ChatKitSessionProvider implements dynamic.ResourceProvider {
     return load().delete(id, props);
   }
 }
+
+/** The name SerializedProvider had in 0.1.0, kept for programs that import it. */
+export const ChatKitSessionProvider = SerializedProvider;
+export type ChatKitSessionProvider = SerializedProvider;

@@ -58,10 +58,11 @@ function withoutProvider(props: Props | undefined): Props {
 }
 
 /**
- * The ChatKitSession lifecycle. The thin ChatKitSessionProvider that Pulumi serializes loads this
- * module by name and delegates every call here, so none of this code is captured into state.
+ * The ChatKitSession provider: check, diff, create, read, update and delete. The thin
+ * SerializedProvider that Pulumi serializes loads this module by name and delegates every call
+ * here, so none of this code is captured into state.
  */
-export class SessionLifecycle implements dynamic.ResourceProvider {
+export class SessionProvider implements dynamic.ResourceProvider {
   private stack: Readonly<StackSettings> = {};
   /** Why the last configure failed: every later call fails with it, never falling back to the environment. */
   private configError?: Error;
@@ -430,3 +431,7 @@ function sessionIdIn(raw: unknown): string | undefined {
   const id = raw && typeof raw === "object" ? (raw as { id?: unknown }).id : undefined;
   return typeof id === "string" && id.length > 0 ? id : undefined;
 }
+
+/** The name SessionProvider had in 0.1.0, kept for programs that import it. */
+export const SessionLifecycle = SessionProvider;
+export type SessionLifecycle = SessionProvider;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ChatKitSessionProvider } from "../provider/chatkitSessionProvider";
+import { SerializedProvider } from "../provider/chatkitSessionProvider";
 import type { ApiEndpoint } from "../provider/endpoint";
 import { endpointFromSecretConfig, markDerivedSecrets } from "./derivedSecrets";
 import { refuseLostKeys } from "./lostKeys";
@@ -40,7 +40,7 @@ export interface ChatKitSessionArgs {
 }
 
 /** Created once per process, so Pulumi serializes it once and every resource shares the text. */
-const provider = new ChatKitSessionProvider();
+const provider = new SerializedProvider();
 
 /**
  * A ChatKit session: a short-lived client secret for a chat front end. Each `pulumi up` keeps it

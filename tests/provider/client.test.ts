@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { attemptSignal, boundedRequest, clientFor, type RequestOptions } from "../../provider/client";
 import { AttemptTimedOutError } from "../../provider/errors";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { resolveSettings } from "../../provider/settings";
 import { rejection } from "../helpers/rejection";
 import { startScripted } from "../helpers/scripted";
@@ -70,7 +70,7 @@ describe("client", () => {
       body: "",
     }));
     try {
-      const lifecycle = new SessionLifecycle({
+      const lifecycle = new SessionProvider({
         env: { OPENAI_API_KEY: "sk-redirect-test-0123", OPENAI_BASE_URL: redirecting.url },
         warn: () => {},
       });

@@ -2,18 +2,18 @@ import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as fc from "fast-check";
 import { APIError } from "openai";
-import { isAlreadyGone, type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
+import { isAlreadyGone, type LifecycleOptions, SessionProvider } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/unknown";
 import { assertExpiresAfter, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/rejection";
 
 const inputs = { user: "user-1", workflow: { id: "wf_support" } };
 
-describe("SessionLifecycle against the emulator", () => {
+describe("SessionProvider against the emulator", () => {
   const ctx = useEmulator();
   let clockMs: number;
   const lifecycle = (options: LifecycleOptions = {}) =>
-    new SessionLifecycle({ env: ctx.env, now: () => clockMs, sleep: async () => {}, warn: () => {}, ...options });
+    new SessionProvider({ env: ctx.env, now: () => clockMs, sleep: async () => {}, warn: () => {}, ...options });
 
   beforeEach(() => {
     clockMs = Date.now();
@@ -500,7 +500,7 @@ describe("SessionLifecycle against the emulator", () => {
         return true;
       }) as typeof process.stderr.write;
       try {
-        await new SessionLifecycle({ env: ctx.env }).read("cksess_stderr", { expiresAt: 2_000_000_000 });
+        await new SessionProvider({ env: ctx.env }).read("cksess_stderr", { expiresAt: 2_000_000_000 });
       } finally {
         process.stderr.write = write;
       }
@@ -516,12 +516,12 @@ describe("SessionLifecycle against the emulator", () => {
   });
 });
 
-describe("SessionLifecycle at the exact edges of time", () => {
+describe("SessionProvider at the exact edges of time", () => {
   const ctx = useEmulator();
   /** A recorded expiry, in whole seconds as the API gives it; the lifecycles below stand at fixed times. */
   const EXPIRES_AT = 2_000_000_000;
   const at = (seconds: number, options: LifecycleOptions = {}) =>
-    new SessionLifecycle({
+    new SessionProvider({
       env: ctx.env,
       now: () => seconds * 1000,
       sleep: async () => {},
@@ -531,7 +531,7 @@ describe("SessionLifecycle at the exact edges of time", () => {
   let state: Record<string, unknown>;
 
   before(async () => {
-    const { outs } = await new SessionLifecycle({ env: ctx.env, warn: () => {} }).create(inputs);
+    const { outs } = await new SessionProvider({ env: ctx.env, warn: () => {} }).create(inputs);
     // Recorded by a machine whose clock agreed with the API's, renewing 30 s before the end.
     state = { ...outs, expiresAt: EXPIRES_AT, apiClockOffset: 0, renewBefore: 30 };
   });
@@ -603,12 +603,12 @@ describe("SessionLifecycle at the exact edges of time", () => {
   });
 });
 
-describe("SessionLifecycle: what a failed create says about the session it may have left", () => {
+describe("SessionProvider: what a failed create says about the session it may have left", () => {
   const ctx = useEmulator();
   const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
   let warnings: string[];
   const lifecycle = () =>
-    new SessionLifecycle({
+    new SessionProvider({
       env: ctx.env,
       now: () => NOW_MS,
       sleep: async () => {},

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { canonicalJson, effectiveRenewBefore, normalize, recordedSession } from "../../provider/normalize";
 import { useEmulator } from "../helpers/emulator";
 
@@ -63,7 +63,7 @@ describe("normalize", () => {
 describe("normalize, as diff sees it: which edits replace the session", () => {
   const ctx = useEmulator();
   const base = { user: "user-1", workflow: { id: "wf_support" } };
-  const lifecycle = () => new SessionLifecycle({ env: ctx.env, warn: () => {} });
+  const lifecycle = () => new SessionProvider({ env: ctx.env, warn: () => {} });
   let created: { id: string; outs: Record<string, unknown> };
 
   before(async () => {

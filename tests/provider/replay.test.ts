@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { REPLAY_TOLERANCE_SECONDS, ReplayCheck } from "../../provider/replay";
 import { rejection } from "../helpers/rejection";
 import { errorJson, type ScriptedAnswer, type ScriptedServer, sessionJson, startScripted } from "../helpers/scripted";
@@ -32,7 +32,7 @@ describe("a replayed create answer (a caching gateway)", function () {
   });
 
   async function lifecycle() {
-    const provider = new SessionLifecycle({
+    const provider = new SessionProvider({
       env: {},
       sleep: async () => {},
       warn: (message) => warnings.push(message),

@@ -3,7 +3,7 @@ import * as fc from "fast-check";
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
 import { chatKitApiError } from "../../provider/apiError";
 import { AttemptTimedOutError, NotSentError, type Operation } from "../../provider/errors";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { AttemptsFailed } from "../../provider/retry";
 import { classifySendFailure } from "../../provider/sendFailure";
 import { readStackSettings, resolveSettings } from "../../provider/settings";
@@ -173,7 +173,7 @@ describe("settings set as secrets never appear in messages", () => {
             "chatkit:organization": now.organization,
             "chatkit:project": now.project,
           };
-          const provider = new SessionLifecycle({ env: {}, warn: () => {} });
+          const provider = new SessionProvider({ env: {}, warn: () => {} });
           await provider.configure({ config: { get: (name: string) => config[name] } });
           const state = {
             status: "active",
