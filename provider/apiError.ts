@@ -2,6 +2,7 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai"
 import { describeCause } from "./causes";
 import { ChatKitApiError, type Operation } from "./errors";
 import { hintFor } from "./hints";
+import { apiMessage } from "./protocol";
 import { kept, redact } from "./redaction";
 import type { AttemptsFailed } from "./retry";
 import type { ResolvedSettings } from "./settings";
@@ -51,11 +52,4 @@ export function chatKitApiError(
     lastError: error,
     attempts: failure.attempts,
   });
-}
-
-/** The message of the API's error body, or the SDK's own message when the body holds none. */
-export function apiMessage(error: APIError): unknown {
-  return error.error && typeof error.error === "object" && "message" in error.error
-    ? (error.error as { message: unknown }).message
-    : error.message;
 }

@@ -12,10 +12,11 @@ import {
   effectiveRenewBefore,
   REPLACING_KEYS,
   REPLACING_NORMALIZERS,
-  recordedSession,
   type SessionShape,
 } from "./normalize";
 import { readPlain } from "./plain";
+import { isAlreadyGone, parseJson, sessionIdIn } from "./protocol";
+import { type RecordedSession, recordedSession } from "./recordedState";
 import { kept, redact } from "./redaction";
 import { ReplayCheck, ReplayedAnswerError } from "./replay";
 import { AttemptsFailed, isRetryable, mayHaveCreated, withRetries } from "./retry";
@@ -203,35 +204,32 @@ export class SessionProvider implements dynamic.ResourceProvider {
   private async explainFailedCreate(error: unknown, settings: ResolvedSettings, lifetime: number): Promise<unknown> {
     if (!(error instanceof ChatKitApiError) || !mayHaveCreated(error.lastError)) return error;
     const last = error.lastError;
-    const knownId =
-      last instanceof MalformedAnswerError
-        ? last.sessionId
-        : last instanceof UnusableSessionError
-          ? last.sessionId
-          : undefined;
-    if (knownId) {
-      // The id came in the answer: it is cancelled whole but shown within the bound on answer text.
-      const shownId = kept(knownId);
-      if (last instanceof UnusableSessionError && !last.live) {
-        error.message += `\nSession ${shownId} is not active, so there is nothing to cancel. Running pulumi up again is safe.`;
-        return error;
-      }
-      const cancelled = await this.cancel(knownId, settings).then(
-        () => true,
-        () => false,
-      );
-      const outcome = cancelled
-        ? "it was cancelled at once"
-        : `cancelling it failed; it stays active until it expires, at most ${lifetime} s from now`;
-      const what = last instanceof UnusableSessionError ? "it cannot be used" : "its answer could not be read";
-      error.message += `\nThe API did create session ${shownId} but ${what}, so ${outcome}. Running pulumi up again is safe.`;
-      if (!cancelled) this.warn(error.message);
+    const answered = last instanceof MalformedAnswerError || last instanceof UnusableSessionError ? last : undefined;
+    const knownId = answered?.sessionId;
+    if (!knownId) {
+      const expiresBy = new Date(this.now() + lifetime * 1000).toISOString();
+      const warning = `The create request may have reached the API, so a session may have been created but not recorded. Its id never arrived, so it cannot be cancelled; it expires by ${expiresBy} (at most ${lifetime} s). The create was not retried, so that no second credential is minted; running pulumi up again is safe.`;
+      this.warn(warning);
+      error.message += `\n${warning}`;
       return error;
     }
-    const expiresBy = new Date(this.now() + lifetime * 1000).toISOString();
-    const warning = `The create request may have reached the API, so a session may have been created but not recorded. Its id never arrived, so it cannot be cancelled; it expires by ${expiresBy} (at most ${lifetime} s). The create was not retried, so that no second credential is minted; running pulumi up again is safe.`;
-    this.warn(warning);
-    error.message += `\n${warning}`;
+    // The id came in the answer: it is cancelled whole but shown within the bound on answer text.
+    const shownId = kept(knownId);
+    const unusable = answered instanceof UnusableSessionError;
+    if (unusable && !answered.live) {
+      error.message += `\nSession ${shownId} is not active, so there is nothing to cancel. Running pulumi up again is safe.`;
+      return error;
+    }
+    const cancelled = await this.cancel(knownId, settings).then(
+      () => true,
+      () => false,
+    );
+    const what = unusable ? "it cannot be used" : "its answer could not be read";
+    const outcome = cancelled
+      ? "it was cancelled at once"
+      : `cancelling it failed; it stays active until it expires, at most ${lifetime} s from now`;
+    error.message += `\nThe API did create session ${shownId} but ${what}, so ${outcome}. Running pulumi up again is safe.`;
+    if (!cancelled) this.warn(error.message);
     return error;
   }
 
@@ -255,13 +253,8 @@ export class SessionProvider implements dynamic.ResourceProvider {
     ) {
       refreshed.status = "expired";
     }
-    if (recorded.status === undefined || recorded.expiresAt === undefined) {
-      const unreadable =
-        recorded.status === undefined
-          ? "records no status that can be read"
-          : recorded.expiresAtProblem
-            ? `records its expiresAt as ${recorded.expiresAtProblem}`
-            : "records no expiry that can be read";
+    const unreadable = unreadableLife(recorded);
+    if (unreadable) {
       this.warn(
         `The state of ChatKit session ${id} ${unreadable}, so whether it is live is not known. It is kept; the next pulumi up replaces it and cancels it, and pulumi destroy cancels it.`,
       );
@@ -372,49 +365,16 @@ export class SessionProvider implements dynamic.ResourceProvider {
   }
 }
 
+/** What a state leaves unreadable about its session's life, or undefined when it records both status and expiry. */
+function unreadableLife(recorded: RecordedSession): string | undefined {
+  if (recorded.status === undefined) return "records no status that can be read";
+  if (recorded.expiresAt !== undefined) return undefined;
+  if (recorded.expiresAtProblem) return `records its expiresAt as ${recorded.expiresAtProblem}`;
+  return "records no expiry that can be read";
+}
+
 /** A "not found" from somewhere other than where the session was created (see delete). */
 class NotFoundElsewhere extends Error {}
-
-/** The body as JSON, or undefined when it is not JSON (then it is reported as malformed). */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The text as a pattern that matches only itself. */
-const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * The API's own sentences saying that this session no longer exists or has already ended, by
- * status. Nothing looser: a message that names a project, an organization or billing, another
- * session or no session at all proves nothing about this one (see emulator/FIDELITY.md).
- */
-function goneSentences(id: string): Record<number, RegExp> {
-  const session = `chatkit session with id '${literal(id)}'`;
-  return {
-    404: new RegExp(`^${session} not found\\.?$`, "i"),
-    400: new RegExp(`^${session} has already (?:been cancell?ed|expired)\\.?$`, "i"),
-  };
-}
-
-/**
- * Whether an error confirms that the session is gone: a 404 saying, in the API's words, that this
- * session is not found (not a 404 for an unknown route, such as a base URL without /v1), or a 400
- * saying that this session has already been cancelled or has expired. A 409 is a conflict to
- * retry, never a confirmation.
- */
-export function isAlreadyGone(error: APIError, id: string): boolean {
-  const message = String(
-    error.error && typeof error.error === "object" && "message" in error.error
-      ? (error.error as { message: unknown }).message
-      : error.message,
-  ).trim();
-  const sentence = error.status === undefined ? undefined : goneSentences(id)[error.status];
-  return sentence !== undefined && id !== "" && sentence.test(message);
-}
 
 /**
  * The text values a create sends, which the API's error texts may repeat (a 404 quotes the
@@ -425,11 +385,6 @@ function sentText(inputs: SessionInputs): string[] {
   const { user, workflow } = inputs;
   const variables = Object.values(workflow.stateVariables ?? {}).filter((value) => typeof value === "string");
   return [user, workflow.id, workflow.version ?? "", ...variables];
-}
-
-function sessionIdIn(raw: unknown): string | undefined {
-  const id = raw && typeof raw === "object" ? (raw as { id?: unknown }).id : undefined;
-  return typeof id === "string" && id.length > 0 ? id : undefined;
 }
 
 /** The name SessionProvider had in 0.1.0, kept for programs that import it. */

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { SessionProvider } from "../../provider/lifecycle";
-import { canonicalJson, effectiveRenewBefore, normalize, recordedSession } from "../../provider/normalize";
+import { canonicalJson, effectiveRenewBefore, normalize } from "../../provider/normalize";
 import { useEmulator } from "../helpers/emulator";
 
 describe("normalize", () => {
@@ -51,12 +51,6 @@ describe("normalize", () => {
         assert.equal(canonicalJson(reversed), canonicalJson(value));
       }),
     );
-  });
-
-  it("reads a recorded expiry up to 1e11 as seconds and anything larger as milliseconds", () => {
-    assert.equal(recordedSession({ expiresAt: 1e11 }).expiresAt, 1e11);
-    assert.equal(recordedSession({ expiresAt: 1e11 + 1000 }).expiresAt, 1e8 + 1);
-    assert.equal(recordedSession({ expiresAt: "1800000000000" }).expiresAt, 1_800_000_000);
   });
 });
 
