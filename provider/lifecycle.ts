@@ -1,5 +1,5 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { APIError } from "openai";
+import { APIError, type OpenAI } from "openai";
 import { chatKitApiError } from "./apiError";
 import { boundedRequest, clientFor } from "./client";
 import { ApiClock } from "./clock";
@@ -26,6 +26,7 @@ import {
   type ResolvedSettings,
   readStackSettings,
   resolveSettings,
+  SETTING_VARIABLES,
   type StackSettings,
 } from "./settings";
 import { containsUnknown } from "./unknown";
@@ -43,6 +44,13 @@ export interface LifecycleOptions {
 }
 
 type Props = Record<string, unknown>;
+
+/** The settings calls are made with, and the client and endpoint that go with them. */
+interface Connection {
+  settings: Readonly<ResolvedSettings>;
+  client: OpenAI;
+  endpoint: Readonly<ApiEndpoint>;
+}
 
 /**
  * The outputs, plus the API's clock offset measured at creation (see clock.ts) and where the
@@ -74,6 +82,8 @@ export class SessionProvider implements dynamic.ResourceProvider {
   private readonly clock: ApiClock;
   /** Every session id this process has met, in a state or an answer (see replay.ts). */
   private readonly replays = new ReplayCheck();
+  /** The last connection, and the stack settings and environment values it was resolved from. */
+  private resolved?: { from: readonly unknown[]; connection: Connection };
 
   constructor(private readonly options: LifecycleOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -155,8 +165,7 @@ export class SessionProvider implements dynamic.ResourceProvider {
   async create(inputs: Props): Promise<{ id: string; outs: RecordedOutputs }> {
     this.assertConfigured();
     const checked = checkedInputs(inputs);
-    const settings = this.settings();
-    const client = clientFor(settings);
+    const { settings, client, endpoint } = this.connection();
     const body = toCreateBody(checked);
     const lifetime = checked.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
     const startedMs = this.now();
@@ -187,13 +196,18 @@ export class SessionProvider implements dynamic.ResourceProvider {
       // A cancel of a session the create made gets what is left of the budget, so that the
       // whole operation still ends within it (plus the last half second the cancel may take).
       const left = settings.retryBudgetMs - (this.now() - startedMs);
-      throw await this.explainFailedCreate(error, { ...settings, retryBudgetMs: Math.max(left, 500) }, lifetime);
+      throw await this.explainFailedCreate(
+        error,
+        client,
+        { ...settings, retryBudgetMs: Math.max(left, 500) },
+        lifetime,
+      );
     });
     this.replays.saw(answer.id);
     const apiClockOffset = this.clock.learn(answer.expires_at - lifetime, sentAtMs, answer.id);
     return {
       id: answer.id,
-      outs: { ...toOutputs(answer, checked), apiClockOffset, apiEndpoint: endpointOf(settings) },
+      outs: { ...toOutputs(answer, checked), apiClockOffset, apiEndpoint: { ...endpoint } },
     };
   }
 
@@ -201,7 +215,12 @@ export class SessionProvider implements dynamic.ResourceProvider {
    * Our policy for a create whose outcome is unknown (see README, "Reliability"): never retry it,
    * say plainly that a session may exist, and cancel it at once when its id is known.
    */
-  private async explainFailedCreate(error: unknown, settings: ResolvedSettings, lifetime: number): Promise<unknown> {
+  private async explainFailedCreate(
+    error: unknown,
+    client: OpenAI,
+    settings: ResolvedSettings,
+    lifetime: number,
+  ): Promise<unknown> {
     if (!(error instanceof ChatKitApiError) || !mayHaveCreated(error.lastError)) return error;
     const last = error.lastError;
     const answered = last instanceof MalformedAnswerError || last instanceof UnusableSessionError ? last : undefined;
@@ -220,7 +239,7 @@ export class SessionProvider implements dynamic.ResourceProvider {
       error.message += `\nSession ${shownId} is not active, so there is nothing to cancel. Running pulumi up again is safe.`;
       return error;
     }
-    const cancelled = await this.cancel(knownId, settings).then(
+    const cancelled = await this.cancel(knownId, client, settings).then(
       () => true,
       () => false,
     );
@@ -277,15 +296,15 @@ export class SessionProvider implements dynamic.ResourceProvider {
   async delete(id: string, props: Props): Promise<void> {
     this.replays.saw(id);
     const state = withoutProvider(props);
-    const settings = this.settings();
+    const { settings, client, endpoint } = this.connection();
     const recorded = recordedEndpoint(state.apiEndpoint);
-    const differences =
-      recorded.kind === "recorded" ? endpointDifferences(recorded.endpoint, endpointOf(settings)) : [];
+    const differences = recorded.kind === "recorded" ? endpointDifferences(recorded.endpoint, endpoint) : [];
     // Only a state written by 0.1.0, which records no endpoint, keeps its rule that a 404 is done.
     const notFoundProvesGone = recorded.kind === "absent" || (recorded.kind === "recorded" && differences.length === 0);
     try {
       await this.cancel(
         id,
+        client,
         settings,
         typeof state.clientSecret === "string" ? [state.clientSecret] : [],
         notFoundProvesGone,
@@ -307,11 +326,11 @@ export class SessionProvider implements dynamic.ResourceProvider {
    */
   private async cancel(
     id: string,
+    client: OpenAI,
     settings: ResolvedSettings,
     secrets: readonly string[] = [],
     notFoundProvesGone = true,
   ): Promise<void> {
-    const client = clientFor(settings);
     try {
       await this.call(
         "cancel",
@@ -336,9 +355,23 @@ export class SessionProvider implements dynamic.ResourceProvider {
     }
   }
 
-  private settings(): ResolvedSettings {
+  /**
+   * The settings for one operation, with their client and endpoint. The environment is read on
+   * every call, so a key exported after the program started is still found; checking the same
+   * values again on every create would cost as much as the rest of the provider's own work, so
+   * the last connection is kept while the stack settings (the same object) and those variables
+   * are unchanged.
+   */
+  private connection(): Connection {
     this.assertConfigured();
-    return resolveSettings(this.stack, this.options.env ?? process.env);
+    const env = this.options.env ?? process.env;
+    const from = [this.stack, ...SETTING_VARIABLES.map((name) => env[name])];
+    const last = this.resolved;
+    if (last && from.every((value, i) => value === last.from[i])) return last.connection;
+    const settings = resolveSettings(this.stack, env);
+    const connection = { settings, client: clientFor(settings), endpoint: Object.freeze(endpointOf(settings)) };
+    this.resolved = { from, connection };
+    return connection;
   }
 
   private async call<T>(

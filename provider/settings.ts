@@ -200,7 +200,7 @@ function checkMisspelledKeys(config: ConfigReader): void {
   }
 }
 
-/** Frozen: resolveSettings reuses its last result while the stack settings are the same object. */
+/** Frozen: the provider keeps what it resolves from them while they are the same object. */
 export function readStackSettings(config: ConfigReader): Readonly<StackSettings> {
   return Object.freeze(redacted([config.get("chatkit:apiKey")], () => readStackSettingsAsGiven(config)));
 }
@@ -253,28 +253,11 @@ export class MissingApiKeyError extends Error {
 }
 
 /** The environment variables the settings are resolved from. */
-const SETTING_VARIABLES = ["OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_BASE_URL"] as const;
+export const SETTING_VARIABLES = ["OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_BASE_URL"] as const;
 
-/** The last resolution and what it was made from (see resolveSettings). */
-let lastResolved:
-  | { stack: StackSettings; variables: ReadonlyArray<string | undefined>; settings: Readonly<ResolvedSettings> }
-  | undefined;
-
-/**
- * The settings for one operation. The environment is read on every call, so a key exported after
- * the program started is still found; checking the same values again on every create cost about as
- * much as the rest of the provider's own work, so the last result is reused while the stack
- * settings (the same object) and those variables are unchanged.
- */
+/** The settings for one operation, from the stack settings and, where they say nothing, the environment. */
 export function resolveSettings(stack: StackSettings, env: NodeJS.ProcessEnv): Readonly<ResolvedSettings> {
-  const variables = SETTING_VARIABLES.map((name) => env[name]);
-  const last = lastResolved;
-  if (last?.stack === stack && variables.every((value, i) => value === last.variables[i])) return last.settings;
-  const settings = Object.freeze(
-    redacted([stack.apiKey, env.OPENAI_API_KEY], () => resolveSettingsAsGiven(stack, env)),
-  );
-  lastResolved = { stack, variables, settings };
-  return settings;
+  return Object.freeze(redacted([stack.apiKey, env.OPENAI_API_KEY], () => resolveSettingsAsGiven(stack, env)));
 }
 
 function resolveSettingsAsGiven(stack: StackSettings, env: NodeJS.ProcessEnv): ResolvedSettings {

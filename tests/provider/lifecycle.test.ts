@@ -442,6 +442,25 @@ describe("SessionProvider against the emulator", () => {
       await assert.rejects(session.create(inputs), /No OpenAI API key/);
     });
 
+    it("keeps each provider to its own environment, whatever another provider in the process was given", async () => {
+      const fingerprint = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 12);
+      const mine = lifecycle({ env: { ...ctx.env } });
+      const other = lifecycle({
+        env: { ...ctx.env, OPENAI_API_KEY: "sk-other-0123456789", OPENAI_PROJECT_ID: "proj_o" },
+      });
+      for (let round = 0; round < 2; round++) {
+        const [a, b] = [await mine.create(inputs), await other.create(inputs)];
+        assert.deepEqual(
+          [a.outs.apiEndpoint.keyFingerprint, a.outs.apiEndpoint.project],
+          [fingerprint(TEST_API_KEY), null],
+        );
+        assert.deepEqual(
+          [b.outs.apiEndpoint.keyFingerprint, b.outs.apiEndpoint.project],
+          [fingerprint("sk-other-0123456789"), "proj_o"],
+        );
+      }
+    });
+
     it("prefers stack config over the environment", async () => {
       const provider = lifecycle({
         env: { OPENAI_API_KEY: "sk-from-env-but-wrong", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
