@@ -87,11 +87,6 @@ export interface RequestOptions {
   fetchOptions: ReportingFetchOptions;
 }
 
-/** The signal that ends the attempt these options belong to: fetch is given it in place of the SDK's. */
-export function attemptSignal(options: RequestOptions): AbortSignal {
-  return options.fetchOptions[ENDS];
-}
-
 /**
  * Runs one request and reads its whole answer within `limitMs`, body included (the SDK's own
  * timer stops when the headers arrive, so a stalled or trickling body would otherwise run on).

@@ -58,7 +58,7 @@ interface Connection {
  */
 export type RecordedOutputs = SessionOutputs & { apiClockOffset: number; apiEndpoint: ApiEndpoint };
 
-/** zod takes about 85 ms to load and only check needs it: destroy, refresh and diff never load it. */
+/** zod is slow to load and only check needs it: destroy, refresh and diff never load it. */
 const loadSchema = () => require("./schema") as typeof import("./schema");
 
 function withoutProvider(props: Props | undefined): Props {
@@ -212,8 +212,8 @@ export class SessionProvider implements dynamic.ResourceProvider {
   }
 
   /**
-   * Our policy for a create whose outcome is unknown (see README, "Reliability"): never retry it,
-   * say plainly that a session may exist, and cancel it at once when its id is known.
+   * Our policy for a create whose outcome is unknown: never retry it, say plainly that a session
+   * may exist, and cancel it at once when its id is known.
    */
   private async explainFailedCreate(
     error: unknown,

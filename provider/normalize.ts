@@ -12,7 +12,7 @@ export const DEFAULTS = {
   recentThreads: null,
   expiresAfterSeconds: 600,
   maxRequestsPer1Minute: 10,
-  /** renewBefore when not given: a tenth of the lifetime, at most a minute (see README, "Renewal"). */
+  /** renewBefore when not given: a tenth of the lifetime, at most a minute (see effectiveRenewBefore). */
   maxDefaultRenewBeforeSeconds: 60,
 } as const;
 

@@ -5,7 +5,7 @@ import { formatSeconds } from "./seconds";
 /**
  * Statuses that prove the API did not act on a create. Only 429 does: the API turns the request
  * away before doing anything. A 502, 503 or 504 may come from a gateway after it forwarded the
- * request, so the API may have created a session (see README, "Reliability").
+ * request, so the API may have created a session.
  */
 const NOT_ACTED_STATUSES = new Set([429]);
 /** Statuses worth retrying when repeating the request is harmless (cancel). */
