@@ -36,7 +36,7 @@ const loadLifecycle: () => Lifecycle = (() => {
  * A dynamic provider object for programs that build their own `pulumi.dynamic.Resource`: each
  * method loads the lifecycle exactly as the recorded `__provider` text does, when it runs.
  */
-export class ChatKitSessionProvider implements dynamic.ResourceProvider {
+export class ForwardingProvider implements dynamic.ResourceProvider {
   configure(req: dynamic.ConfigureRequest): Promise<void> {
     return loadLifecycle().configure(req);
   }
@@ -65,3 +65,7 @@ export class ChatKitSessionProvider implements dynamic.ResourceProvider {
     return loadLifecycle().delete(id, props);
   }
 }
+
+/** The name ForwardingProvider had in 0.1.0, kept for programs that import it. */
+export const ChatKitSessionProvider = ForwardingProvider;
+export type ChatKitSessionProvider = ForwardingProvider;

@@ -1,19 +1,7 @@
-import { createHash } from "node:crypto";
 import OpenAI from "openai";
-import { AnswerInterruptedError, AttemptTimedOutError, classifySendFailure } from "./errors";
+import { AnswerInterruptedError, AttemptTimedOutError } from "./errors";
+import { classifySendFailure } from "./sendFailure";
 import type { ResolvedSettings } from "./settings";
-
-/** One client per configuration, reused across resources (keeps connections warm). */
-const clients = new Map<string, OpenAI>();
-
-/** The client of each resolved settings object, which resolveSettings reuses while nothing changed. */
-const clientOfSettings = new WeakMap<Readonly<ResolvedSettings>, OpenAI>();
-
-function cacheKey(settings: ResolvedSettings): string {
-  // The key is hashed so that the cache never holds it as plain text in a map key.
-  const digest = createHash("sha256").update(settings.apiKey).digest("hex");
-  return JSON.stringify([digest, settings.baseURL, settings.organization, settings.project]);
-}
 
 const silent = () => {};
 /**
@@ -69,47 +57,34 @@ const reportingFetch: typeof fetch = async (input, init) => {
   return response;
 };
 
+/** A client for these settings; the provider keeps it while its settings are unchanged. */
 export function clientFor(settings: Readonly<ResolvedSettings>): OpenAI {
-  const known = clientOfSettings.get(settings);
-  if (known) return known;
-  const key = cacheKey(settings);
-  let client = clients.get(key);
-  if (!client) {
-    client = new OpenAI({
-      ...NO_ADMIN_KEY,
-      apiKey: settings.apiKey,
-      baseURL: settings.baseURL,
-      organization: settings.organization ?? null,
-      project: settings.project ?? null,
-      // Retries are the provider's own (see retry.ts): a create must not be retried when the
-      // server may already have acted, which the SDK's policy cannot tell apart.
-      maxRetries: 0,
-      fetch: reportingFetch,
-      logger: SILENT_LOGGER,
-      logLevel: "off",
-      // The SDK merges OPENAI_CUSTOM_HEADERS from the environment over its own headers, so that
-      // variable could replace the configured key, organization or project. Headers set here win
-      // over it (null removes a header), so what is configured is what is sent.
-      defaultHeaders: {
-        Authorization: `Bearer ${settings.apiKey}`,
-        "OpenAI-Organization": settings.organization ?? null,
-        "OpenAI-Project": settings.project ?? null,
-      },
-    });
-    clients.set(key, client);
-  }
-  clientOfSettings.set(settings, client);
-  return client;
+  return new OpenAI({
+    ...NO_ADMIN_KEY,
+    apiKey: settings.apiKey,
+    baseURL: settings.baseURL,
+    organization: settings.organization ?? null,
+    project: settings.project ?? null,
+    // Retries are the provider's own (see retry.ts): a create must not be retried when the
+    // server may already have acted, which the SDK's policy cannot tell apart.
+    maxRetries: 0,
+    fetch: reportingFetch,
+    logger: SILENT_LOGGER,
+    logLevel: "off",
+    // The SDK merges OPENAI_CUSTOM_HEADERS from the environment over its own headers, so that
+    // variable could replace the configured key, organization or project. Headers set here win
+    // over it (null removes a header), so what is configured is what is sent.
+    defaultHeaders: {
+      Authorization: `Bearer ${settings.apiKey}`,
+      "OpenAI-Organization": settings.organization ?? null,
+      "OpenAI-Project": settings.project ?? null,
+    },
+  });
 }
 
 /** What a request starter receives and passes to the SDK call as its request options. */
 export interface RequestOptions {
   fetchOptions: ReportingFetchOptions;
-}
-
-/** The signal that ends the attempt these options belong to: fetch is given it in place of the SDK's. */
-export function attemptSignal(options: RequestOptions): AbortSignal {
-  return options.fetchOptions[ENDS];
 }
 
 /**

@@ -19,23 +19,14 @@ export function keyFingerprint(apiKey: string): string {
   return createHash("sha256").update(apiKey).digest("hex").slice(0, 12);
 }
 
-/** The endpoint of each resolved settings object, which resolveSettings reuses while nothing changed. */
-const endpointOfSettings = new WeakMap<Readonly<ResolvedSettings>, Readonly<ApiEndpoint>>();
-
 export function endpointOf(settings: Readonly<ResolvedSettings>): ApiEndpoint {
-  let endpoint = endpointOfSettings.get(settings);
-  if (!endpoint) {
-    endpoint = Object.freeze({
-      // Never holds a user name or password: settings refuse a base URL with either.
-      baseUrl: settings.baseURL,
-      organization: settings.organization ?? null,
-      project: settings.project ?? null,
-      keyFingerprint: keyFingerprint(settings.apiKey),
-    });
-    endpointOfSettings.set(settings, endpoint);
-  }
-  // A copy: it goes into each session's outputs.
-  return { ...endpoint };
+  return {
+    // Never holds a user name or password: settings refuse a base URL with either.
+    baseUrl: settings.baseURL,
+    organization: settings.organization ?? null,
+    project: settings.project ?? null,
+    keyFingerprint: keyFingerprint(settings.apiKey),
+  };
 }
 
 /** Each part, and how a message shows it: never the value of a setting, which may be secret. */

@@ -1,16 +1,10 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { APIError } from "openai";
+import { APIError, type OpenAI } from "openai";
+import { chatKitApiError } from "./apiError";
 import { boundedRequest, clientFor } from "./client";
 import { ApiClock } from "./clock";
 import { type ApiEndpoint, endpointDifferences, endpointOf, recordedEndpoint } from "./endpoint";
-import {
-  ChatKitApiError,
-  isRetryable,
-  MalformedAnswerError,
-  mayHaveCreated,
-  type Operation,
-  UnusableSessionError,
-} from "./errors";
+import { ChatKitApiError, MalformedAnswerError, type Operation, UnusableSessionError } from "./errors";
 import { checkedInputs } from "./inputs";
 import {
   canonicalJson,
@@ -18,19 +12,21 @@ import {
   effectiveRenewBefore,
   REPLACING_KEYS,
   REPLACING_NORMALIZERS,
-  recordedSession,
   type SessionShape,
 } from "./normalize";
 import { readPlain } from "./plain";
+import { isAlreadyGone, parseJson, sessionIdIn } from "./protocol";
+import { type RecordedSession, recordedSession } from "./recordedState";
 import { kept, redact } from "./redaction";
 import { ReplayCheck, ReplayedAnswerError } from "./replay";
-import { AttemptsFailed, withRetries } from "./retry";
+import { AttemptsFailed, isRetryable, mayHaveCreated, withRetries } from "./retry";
 import type { SessionInputs } from "./schema";
 import {
   type ConfigReader,
   type ResolvedSettings,
   readStackSettings,
   resolveSettings,
+  SETTING_VARIABLES,
   type StackSettings,
 } from "./settings";
 import { containsUnknown } from "./unknown";
@@ -49,13 +45,20 @@ export interface LifecycleOptions {
 
 type Props = Record<string, unknown>;
 
+/** The settings calls are made with, and the client and endpoint that go with them. */
+interface Connection {
+  settings: Readonly<ResolvedSettings>;
+  client: OpenAI;
+  endpoint: Readonly<ApiEndpoint>;
+}
+
 /**
  * The outputs, plus the API's clock offset measured at creation (see clock.ts) and where the
  * session lives (see endpoint.ts).
  */
 export type RecordedOutputs = SessionOutputs & { apiClockOffset: number; apiEndpoint: ApiEndpoint };
 
-/** zod takes about 85 ms to load and only check needs it: destroy, refresh and diff never load it. */
+/** zod is slow to load and only check needs it: destroy, refresh and diff never load it. */
 const loadSchema = () => require("./schema") as typeof import("./schema");
 
 function withoutProvider(props: Props | undefined): Props {
@@ -64,10 +67,11 @@ function withoutProvider(props: Props | undefined): Props {
 }
 
 /**
- * The ChatKitSession lifecycle. The thin ChatKitSessionProvider that Pulumi serializes loads this
- * module by name and delegates every call here, so none of this code is captured into state.
+ * The ChatKitSession provider: check, diff, create, read, update and delete. The `__provider`
+ * text every session records (SERIALIZED_PROVIDER) loads this module by name, so none of this
+ * code is captured into state.
  */
-export class SessionLifecycle implements dynamic.ResourceProvider {
+export class SessionProvider implements dynamic.ResourceProvider {
   private stack: Readonly<StackSettings> = {};
   /** Why the last configure failed: every later call fails with it, never falling back to the environment. */
   private configError?: Error;
@@ -78,6 +82,8 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   private readonly clock: ApiClock;
   /** Every session id this process has met, in a state or an answer (see replay.ts). */
   private readonly replays = new ReplayCheck();
+  /** The last connection, and the stack settings and environment values it was resolved from. */
+  private resolved?: { from: readonly unknown[]; connection: Connection };
 
   constructor(private readonly options: LifecycleOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -159,8 +165,7 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   async create(inputs: Props): Promise<{ id: string; outs: RecordedOutputs }> {
     this.assertConfigured();
     const checked = checkedInputs(inputs);
-    const settings = this.settings();
-    const client = clientFor(settings);
+    const { settings, client, endpoint } = this.connection();
     const body = toCreateBody(checked);
     const lifetime = checked.expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
     const startedMs = this.now();
@@ -191,52 +196,59 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
       // A cancel of a session the create made gets what is left of the budget, so that the
       // whole operation still ends within it (plus the last half second the cancel may take).
       const left = settings.retryBudgetMs - (this.now() - startedMs);
-      throw await this.explainFailedCreate(error, { ...settings, retryBudgetMs: Math.max(left, 500) }, lifetime);
+      throw await this.explainFailedCreate(
+        error,
+        client,
+        { ...settings, retryBudgetMs: Math.max(left, 500) },
+        lifetime,
+      );
     });
     this.replays.saw(answer.id);
     const apiClockOffset = this.clock.learn(answer.expires_at - lifetime, sentAtMs, answer.id);
     return {
       id: answer.id,
-      outs: { ...toOutputs(answer, checked), apiClockOffset, apiEndpoint: endpointOf(settings) },
+      outs: { ...toOutputs(answer, checked), apiClockOffset, apiEndpoint: { ...endpoint } },
     };
   }
 
   /**
-   * Our policy for a create whose outcome is unknown (see README, "Reliability"): never retry it,
-   * say plainly that a session may exist, and cancel it at once when its id is known.
+   * Our policy for a create whose outcome is unknown: never retry it, say plainly that a session
+   * may exist, and cancel it at once when its id is known.
    */
-  private async explainFailedCreate(error: unknown, settings: ResolvedSettings, lifetime: number): Promise<unknown> {
+  private async explainFailedCreate(
+    error: unknown,
+    client: OpenAI,
+    settings: ResolvedSettings,
+    lifetime: number,
+  ): Promise<unknown> {
     if (!(error instanceof ChatKitApiError) || !mayHaveCreated(error.lastError)) return error;
     const last = error.lastError;
-    const knownId =
-      last instanceof MalformedAnswerError
-        ? last.sessionId
-        : last instanceof UnusableSessionError
-          ? last.sessionId
-          : undefined;
-    if (knownId) {
-      // The id came in the answer: it is cancelled whole but shown within the bound on answer text.
-      const shownId = kept(knownId);
-      if (last instanceof UnusableSessionError && !last.live) {
-        error.message += `\nSession ${shownId} is not active, so there is nothing to cancel. Running pulumi up again is safe.`;
-        return error;
-      }
-      const cancelled = await this.cancel(knownId, settings).then(
-        () => true,
-        () => false,
-      );
-      const outcome = cancelled
-        ? "it was cancelled at once"
-        : `cancelling it failed; it stays active until it expires, at most ${lifetime} s from now`;
-      const what = last instanceof UnusableSessionError ? "it cannot be used" : "its answer could not be read";
-      error.message += `\nThe API did create session ${shownId} but ${what}, so ${outcome}. Running pulumi up again is safe.`;
-      if (!cancelled) this.warn(error.message);
+    const answered = last instanceof MalformedAnswerError || last instanceof UnusableSessionError ? last : undefined;
+    const knownId = answered?.sessionId;
+    if (!knownId) {
+      const expiresBy = new Date(this.now() + lifetime * 1000).toISOString();
+      const warning = `The create request may have reached the API, so a session may have been created but not recorded. Its id never arrived, so it cannot be cancelled; it expires by ${expiresBy} (at most ${lifetime} s). The create was not retried, so that no second credential is minted; running pulumi up again is safe.`;
+      this.warn(warning);
+      error.message += `\n${warning}`;
       return error;
     }
-    const expiresBy = new Date(this.now() + lifetime * 1000).toISOString();
-    const warning = `The create request may have reached the API, so a session may have been created but not recorded. Its id never arrived, so it cannot be cancelled; it expires by ${expiresBy} (at most ${lifetime} s). The create was not retried, so that no second credential is minted; running pulumi up again is safe.`;
-    this.warn(warning);
-    error.message += `\n${warning}`;
+    // The id came in the answer: it is cancelled whole but shown within the bound on answer text.
+    const shownId = kept(knownId);
+    const unusable = answered instanceof UnusableSessionError;
+    if (unusable && !answered.live) {
+      error.message += `\nSession ${shownId} is not active, so there is nothing to cancel. Running pulumi up again is safe.`;
+      return error;
+    }
+    const cancelled = await this.cancel(knownId, client, settings).then(
+      () => true,
+      () => false,
+    );
+    const what = unusable ? "it cannot be used" : "its answer could not be read";
+    const outcome = cancelled
+      ? "it was cancelled at once"
+      : `cancelling it failed; it stays active until it expires, at most ${lifetime} s from now`;
+    error.message += `\nThe API did create session ${shownId} but ${what}, so ${outcome}. Running pulumi up again is safe.`;
+    if (!cancelled) this.warn(error.message);
     return error;
   }
 
@@ -260,13 +272,8 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     ) {
       refreshed.status = "expired";
     }
-    if (recorded.status === undefined || recorded.expiresAt === undefined) {
-      const unreadable =
-        recorded.status === undefined
-          ? "records no status that can be read"
-          : recorded.expiresAtProblem
-            ? `records its expiresAt as ${recorded.expiresAtProblem}`
-            : "records no expiry that can be read";
+    const unreadable = unreadableLife(recorded);
+    if (unreadable) {
       this.warn(
         `The state of ChatKit session ${id} ${unreadable}, so whether it is live is not known. It is kept; the next pulumi up replaces it and cancels it, and pulumi destroy cancels it.`,
       );
@@ -289,15 +296,15 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
   async delete(id: string, props: Props): Promise<void> {
     this.replays.saw(id);
     const state = withoutProvider(props);
-    const settings = this.settings();
+    const { settings, client, endpoint } = this.connection();
     const recorded = recordedEndpoint(state.apiEndpoint);
-    const differences =
-      recorded.kind === "recorded" ? endpointDifferences(recorded.endpoint, endpointOf(settings)) : [];
+    const differences = recorded.kind === "recorded" ? endpointDifferences(recorded.endpoint, endpoint) : [];
     // Only a state written by 0.1.0, which records no endpoint, keeps its rule that a 404 is done.
     const notFoundProvesGone = recorded.kind === "absent" || (recorded.kind === "recorded" && differences.length === 0);
     try {
       await this.cancel(
         id,
+        client,
         settings,
         typeof state.clientSecret === "string" ? [state.clientSecret] : [],
         notFoundProvesGone,
@@ -319,11 +326,11 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
    */
   private async cancel(
     id: string,
+    client: OpenAI,
     settings: ResolvedSettings,
     secrets: readonly string[] = [],
     notFoundProvesGone = true,
   ): Promise<void> {
-    const client = clientFor(settings);
     try {
       await this.call(
         "cancel",
@@ -348,9 +355,23 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
     }
   }
 
-  private settings(): ResolvedSettings {
+  /**
+   * The settings for one operation, with their client and endpoint. The environment is read on
+   * every call, so a key exported after the program started is still found; checking the same
+   * values again on every create would cost as much as the rest of the provider's own work, so
+   * the last connection is kept while the stack settings (the same object) and those variables
+   * are unchanged.
+   */
+  private connection(): Connection {
     this.assertConfigured();
-    return resolveSettings(this.stack, this.options.env ?? process.env);
+    const env = this.options.env ?? process.env;
+    const from = [this.stack, ...SETTING_VARIABLES.map((name) => env[name])];
+    const last = this.resolved;
+    if (last && from.every((value, i) => value === last.from[i])) return last.connection;
+    const settings = resolveSettings(this.stack, env);
+    const connection = { settings, client: clientFor(settings), endpoint: Object.freeze(endpointOf(settings)) };
+    this.resolved = { from, connection };
+    return connection;
   }
 
   private async call<T>(
@@ -371,55 +392,22 @@ export class SessionLifecycle implements dynamic.ResourceProvider {
         { sleep: this.sleep, random: this.random, now: this.now },
       );
     } catch (error) {
-      if (error instanceof AttemptsFailed) throw new ChatKitApiError(operation, error, settings, this.now(), secrets);
+      if (error instanceof AttemptsFailed) throw chatKitApiError(operation, error, settings, this.now(), secrets);
       throw new Error(redact(kept(String(error)), [settings.apiKey, ...secrets]));
     }
   }
 }
 
+/** What a state leaves unreadable about its session's life, or undefined when it records both status and expiry. */
+function unreadableLife(recorded: RecordedSession): string | undefined {
+  if (recorded.status === undefined) return "records no status that can be read";
+  if (recorded.expiresAt !== undefined) return undefined;
+  if (recorded.expiresAtProblem) return `records its expiresAt as ${recorded.expiresAtProblem}`;
+  return "records no expiry that can be read";
+}
+
 /** A "not found" from somewhere other than where the session was created (see delete). */
 class NotFoundElsewhere extends Error {}
-
-/** The body as JSON, or undefined when it is not JSON (then it is reported as malformed). */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The text as a pattern that matches only itself. */
-const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * The API's own sentences saying that this session no longer exists or has already ended, by
- * status. Nothing looser: a message that names a project, an organization or billing, another
- * session or no session at all proves nothing about this one (see emulator/FIDELITY.md).
- */
-function goneSentences(id: string): Record<number, RegExp> {
-  const session = `chatkit session with id '${literal(id)}'`;
-  return {
-    404: new RegExp(`^${session} not found\\.?$`, "i"),
-    400: new RegExp(`^${session} has already (?:been cancell?ed|expired)\\.?$`, "i"),
-  };
-}
-
-/**
- * Whether an error confirms that the session is gone: a 404 saying, in the API's words, that this
- * session is not found (not a 404 for an unknown route, such as a base URL without /v1), or a 400
- * saying that this session has already been cancelled or has expired. A 409 is a conflict to
- * retry, never a confirmation.
- */
-export function isAlreadyGone(error: APIError, id: string): boolean {
-  const message = String(
-    error.error && typeof error.error === "object" && "message" in error.error
-      ? (error.error as { message: unknown }).message
-      : error.message,
-  ).trim();
-  const sentence = error.status === undefined ? undefined : goneSentences(id)[error.status];
-  return sentence !== undefined && id !== "" && sentence.test(message);
-}
 
 /**
  * The text values a create sends, which the API's error texts may repeat (a 404 quotes the
@@ -432,7 +420,6 @@ function sentText(inputs: SessionInputs): string[] {
   return [user, workflow.id, workflow.version ?? "", ...variables];
 }
 
-function sessionIdIn(raw: unknown): string | undefined {
-  const id = raw && typeof raw === "object" ? (raw as { id?: unknown }).id : undefined;
-  return typeof id === "string" && id.length > 0 ? id : undefined;
-}
+/** The name SessionProvider had in 0.1.0, kept for programs that import it. */
+export const SessionLifecycle = SessionProvider;
+export type SessionLifecycle = SessionProvider;

@@ -1,5 +1,45 @@
 import { APIError } from "openai";
-import { formatSeconds } from "./errors";
+import { AttemptTimedOutError, NotSentError, type Operation, UnusableSessionError } from "./errors";
+import { formatSeconds } from "./seconds";
+
+/**
+ * Statuses that prove the API did not act on a create. Only 429 does: the API turns the request
+ * away before doing anything. A 502, 503 or 504 may come from a gateway after it forwarded the
+ * request, so the API may have created a session.
+ */
+const NOT_ACTED_STATUSES = new Set([429]);
+/** Statuses worth retrying when repeating the request is harmless (cancel). */
+const TRANSIENT_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504]);
+
+/**
+ * Whether a failure is worth another attempt. A cancel is idempotent, so every transient failure
+ * is retried. A create is retried only when the answer proves the API did not act: the API has no
+ * idempotency key, so repeating a create that may have succeeded could mint a second credential.
+ */
+export function isRetryable(operation: Operation, error: unknown): boolean {
+  if (error instanceof NotSentError) return error.transient;
+  if (error instanceof UnusableSessionError) return false;
+  if (error instanceof APIError && error.status !== undefined) {
+    return (operation === "create" ? NOT_ACTED_STATUSES : TRANSIENT_STATUSES).has(error.status);
+  }
+  // Connection failures, timeouts and unreadable answers: repeating a cancel is harmless.
+  return operation === "cancel";
+}
+
+/**
+ * A create whose outcome is unknown: the request may have reached the API and created a session.
+ * Only an answer that says otherwise (a 4xx, even one whose body never finished arriving) or a
+ * request that never left rules it out; a 5xx, a lost connection, a timeout or an unreadable
+ * answer do not.
+ */
+export function mayHaveCreated(error: unknown): boolean {
+  if (error instanceof NotSentError) return false;
+  if (error instanceof APIError && error.status !== undefined) return error.status >= 500;
+  // A 4xx status line says the API refused the request, whether or not its body then arrived.
+  if (error instanceof AttemptTimedOutError && error.status !== undefined)
+    return !(error.status >= 400 && error.status < 500);
+  return true;
+}
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { expandShorthands } from "./inputs";
 import { DEFAULTS } from "./normalize";
+import { expandShorthands } from "./shorthands";
 import { isUnknownAt, valueAt } from "./unknown";
 
-/** Limits of the ChatKit sessions API, as documented (see README, "Limits"). */
+/** Limits of the ChatKit sessions API, as its reference documents them. */
 export const LIMITS = {
   maxStateVariables: 64,
   maxStateVariableKeyLength: 64,

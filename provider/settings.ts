@@ -9,16 +9,6 @@ export interface ConfigReader {
   get(key: string): string | undefined;
 }
 
-export interface StackSettings {
-  apiKey?: string;
-  baseUrl?: string;
-  organization?: string;
-  project?: string;
-  timeoutSeconds?: number;
-  maxRetries?: number;
-  retryBudgetSeconds?: number;
-}
-
 export interface ResolvedSettings {
   apiKey: string;
   /** Where the key came from, for error hints (the key itself is never shown). */
@@ -30,15 +20,6 @@ export interface ResolvedSettings {
   maxRetries: number;
   retryBudgetMs: number;
 }
-
-export const SETTING_DEFAULTS = {
-  baseURL: "https://api.openai.com/v1",
-  /** Per attempt: a session create answers in well under a second; the SDK's 10 minutes is for completions. */
-  timeoutSeconds: 30,
-  maxRetries: 4,
-  /** All attempts of one operation, waits included, end within this time. */
-  retryBudgetSeconds: 90,
-} as const;
 
 /** Sane ranges: anything outside cannot work, or cannot be meant. */
 export const SETTING_LIMITS = {
@@ -105,8 +86,9 @@ export function checkHeaderValue(setting: string, source: string, value: string 
   }
 }
 
-function checkBaseUrl(source: string, value: string | undefined): void {
+function checkBaseUrl(from: string, value: string | undefined): void {
   if (value === undefined) return;
+  const source = from.charAt(0).toUpperCase() + from.slice(1);
   // The value is never shown: it may have been set with --secret (a proxy's token in its path),
   // which the provider cannot tell.
   let url: URL | undefined;
@@ -135,6 +117,116 @@ function checkBaseUrl(source: string, value: string | undefined): void {
   }
 }
 
+/** A setting's text, as given. */
+const asText = (_key: string, text: string | undefined) => text;
+
+/** A value sent in a header, checked under the name messages give it. */
+const headerValue = (setting: string) => (source: string, value: string | undefined) =>
+  checkHeaderValue(setting, source, value);
+
+/**
+ * Every chatkit:* setting, declared once: the environment variable it falls back to, how its
+ * stack config text is read (`key` is the full config key), the check its value must pass wherever
+ * it came from, its default and what it is. The type, the names, the reader and the environment
+ * list below are derived from it. In this order the values are checked.
+ */
+export const SETTINGS = {
+  apiKey: {
+    variable: "OPENAI_API_KEY",
+    parse: asText,
+    check: headerValue("The API key"),
+    doc: "The OpenAI API key; set it with --secret.",
+  },
+  organization: {
+    variable: "OPENAI_ORG_ID",
+    parse: asText,
+    check: headerValue("The organization"),
+    doc: "The organization requests are made for; the key's default when unset.",
+  },
+  project: {
+    variable: "OPENAI_PROJECT_ID",
+    parse: asText,
+    check: headerValue("The project"),
+    doc: "The project requests are made for; the key's default when unset.",
+  },
+  baseUrl: {
+    variable: "OPENAI_BASE_URL",
+    parse: asText,
+    check: checkBaseUrl,
+    default: "https://api.openai.com/v1",
+    doc: "The address the API answers on, ending with /v1.",
+  },
+  timeoutSeconds: {
+    parse: (key: string, text: string | undefined) =>
+      numberSetting(key, text, {
+        min: 0,
+        minIncluded: false,
+        max: SETTING_LIMITS.maxTimeoutSeconds,
+        unit: "seconds per attempt",
+      }),
+    default: 30,
+    doc: "Seconds one attempt may take, answer included: a session create answers in well under a second, and the SDK's 10 minutes are for completions.",
+  },
+  maxRetries: {
+    parse: (key: string, text: string | undefined) =>
+      numberSetting(key, text, {
+        min: 0,
+        minIncluded: true,
+        max: SETTING_LIMITS.maxRetries,
+        integer: true,
+        unit: "retries after the first attempt",
+      }),
+    default: 4,
+    doc: "Retries after the first attempt.",
+  },
+  retryBudgetSeconds: {
+    parse: (key: string, text: string | undefined) =>
+      numberSetting(key, text, {
+        min: 0,
+        minIncluded: false,
+        max: SETTING_LIMITS.maxRetryBudgetSeconds,
+        unit: "seconds for all attempts and waits of one operation",
+      }),
+    default: 90,
+    doc: "Seconds within which all attempts of one operation, waits included, end.",
+  },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The stack config's settings, as read by configure. */
+export type StackSettings = {
+  -readonly [Name in SettingName]?: Exclude<ReturnType<(typeof SETTINGS)[Name]["parse"]>, undefined>;
+};
+
+const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/** The settings that fall back to an environment variable (and are checked wherever they came from). */
+type FromEnvironment = {
+  [Name in SettingName]: (typeof SETTINGS)[Name] extends { variable: string } ? Name : never;
+}[SettingName];
+
+/** Those settings, each with its variable. */
+const FROM_ENVIRONMENT = SETTING_NAMES.flatMap((name) => {
+  const setting = SETTINGS[name];
+  return "variable" in setting ? [{ name: name as FromEnvironment, variable: setting.variable }] : [];
+});
+
+/** The environment variables the settings are resolved from. */
+export const SETTING_VARIABLES = FROM_ENVIRONMENT.map(({ variable }) => variable);
+
+/** The defaults, under the names ResolvedSettings gives them. */
+export const SETTING_DEFAULTS = {
+  baseURL: SETTINGS.baseUrl.default,
+  timeoutSeconds: SETTINGS.timeoutSeconds.default,
+  maxRetries: SETTINGS.maxRetries.default,
+  retryBudgetSeconds: SETTINGS.retryBudgetSeconds.default,
+} as const;
+
+/** Where a value came from, as messages name it. */
+const fromStack = (name: SettingName) => `stack config chatkit:${name}`;
+const fromEnvironment = (variable: string) => `environment variable ${variable}`;
+
 /**
  * Every settings error is shown with anything shaped like a key, and the keys given, redacted: a
  * key pasted into the wrong setting must not be printed by the message that refuses it.
@@ -152,17 +244,8 @@ function redacted<T>(keys: ReadonlyArray<string | undefined>, read: () => T): T 
   }
 }
 
-const SETTING_NAMES = [
-  "apiKey",
-  "baseUrl",
-  "organization",
-  "project",
-  "timeoutSeconds",
-  "maxRetries",
-  "retryBudgetSeconds",
-] as const;
 /** Names people write for a setting, squashed (lower case, no - or _). */
-const ALIASES: Record<string, (typeof SETTING_NAMES)[number]> = {
+const ALIASES: Record<string, SettingName> = {
   key: "apiKey",
   openaiapikey: "apiKey",
   url: "baseUrl",
@@ -200,47 +283,21 @@ function checkMisspelledKeys(config: ConfigReader): void {
   }
 }
 
-/** Frozen: resolveSettings reuses its last result while the stack settings are the same object. */
+/** Frozen: the provider keeps what it resolves from them while they are the same object. */
 export function readStackSettings(config: ConfigReader): Readonly<StackSettings> {
   return Object.freeze(redacted([config.get("chatkit:apiKey")], () => readStackSettingsAsGiven(config)));
 }
 
 function readStackSettingsAsGiven(config: ConfigReader): StackSettings {
   checkMisspelledKeys(config);
-  const text = (key: string) => {
-    const value = config.get(`chatkit:${key}`);
+  const text = (name: SettingName) => {
+    const value = config.get(`chatkit:${name}`);
     return value === "" ? undefined : value;
   };
-  const settings: StackSettings = {
-    apiKey: text("apiKey"),
-    baseUrl: text("baseUrl"),
-    organization: text("organization"),
-    project: text("project"),
-    timeoutSeconds: numberSetting("chatkit:timeoutSeconds", text("timeoutSeconds"), {
-      min: 0,
-      minIncluded: false,
-      max: SETTING_LIMITS.maxTimeoutSeconds,
-      unit: "seconds per attempt",
-    }),
-    maxRetries: numberSetting("chatkit:maxRetries", text("maxRetries"), {
-      min: 0,
-      minIncluded: true,
-      max: SETTING_LIMITS.maxRetries,
-      integer: true,
-      unit: "retries after the first attempt",
-    }),
-    retryBudgetSeconds: numberSetting("chatkit:retryBudgetSeconds", text("retryBudgetSeconds"), {
-      min: 0,
-      minIncluded: false,
-      max: SETTING_LIMITS.maxRetryBudgetSeconds,
-      unit: "seconds for all attempts and waits of one operation",
-    }),
-  };
-  checkHeaderValue("The API key", "stack config chatkit:apiKey", settings.apiKey);
-  checkHeaderValue("The organization", "stack config chatkit:organization", settings.organization);
-  checkHeaderValue("The project", "stack config chatkit:project", settings.project);
-  checkBaseUrl("Stack config chatkit:baseUrl", settings.baseUrl);
-  return settings;
+  const settings: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) settings[name] = SETTINGS[name].parse(`chatkit:${name}`, text(name));
+  for (const { name } of FROM_ENVIRONMENT) SETTINGS[name].check(fromStack(name), settings[name] as string | undefined);
+  return settings as StackSettings;
 }
 
 export class MissingApiKeyError extends Error {
@@ -252,51 +309,28 @@ export class MissingApiKeyError extends Error {
   }
 }
 
-/** The environment variables the settings are resolved from. */
-const SETTING_VARIABLES = ["OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_BASE_URL"] as const;
-
-/** The last resolution and what it was made from (see resolveSettings). */
-let lastResolved:
-  | { stack: StackSettings; variables: ReadonlyArray<string | undefined>; settings: Readonly<ResolvedSettings> }
-  | undefined;
-
-/**
- * The settings for one operation. The environment is read on every call, so a key exported after
- * the program started is still found; checking the same values again on every create cost about as
- * much as the rest of the provider's own work, so the last result is reused while the stack
- * settings (the same object) and those variables are unchanged.
- */
+/** The settings for one operation, from the stack settings and, where they say nothing, the environment. */
 export function resolveSettings(stack: StackSettings, env: NodeJS.ProcessEnv): Readonly<ResolvedSettings> {
-  const variables = SETTING_VARIABLES.map((name) => env[name]);
-  const last = lastResolved;
-  if (last?.stack === stack && variables.every((value, i) => value === last.variables[i])) return last.settings;
-  const settings = Object.freeze(
-    redacted([stack.apiKey, env.OPENAI_API_KEY], () => resolveSettingsAsGiven(stack, env)),
-  );
-  lastResolved = { stack, variables, settings };
-  return settings;
+  return Object.freeze(redacted([stack.apiKey, env.OPENAI_API_KEY], () => resolveSettingsAsGiven(stack, env)));
 }
 
 function resolveSettingsAsGiven(stack: StackSettings, env: NodeJS.ProcessEnv): ResolvedSettings {
   const envText = (name: string) => (env[name] === "" ? undefined : env[name]);
-  const apiKey = stack.apiKey ?? envText("OPENAI_API_KEY");
+  const given = (name: FromEnvironment) => stack[name] ?? envText(SETTINGS[name].variable);
+  const apiKey = given("apiKey");
   if (!apiKey) throw new MissingApiKeyError();
-  const organization = stack.organization ?? envText("OPENAI_ORG_ID");
-  const project = stack.project ?? envText("OPENAI_PROJECT_ID");
-  const baseURL = stack.baseUrl ?? envText("OPENAI_BASE_URL") ?? SETTING_DEFAULTS.baseURL;
   // The environment is read at call time, so its values are checked here, naming the variable.
-  if (!stack.apiKey) checkHeaderValue("The API key", "environment variable OPENAI_API_KEY", apiKey);
-  if (!stack.organization) checkHeaderValue("The organization", "environment variable OPENAI_ORG_ID", organization);
-  if (!stack.project) checkHeaderValue("The project", "environment variable OPENAI_PROJECT_ID", project);
-  if (!stack.baseUrl) checkBaseUrl("Environment variable OPENAI_BASE_URL", envText("OPENAI_BASE_URL"));
+  for (const { name, variable } of FROM_ENVIRONMENT) {
+    if (!stack[name]) SETTINGS[name].check(fromEnvironment(variable), envText(variable));
+  }
   return {
     apiKey,
-    apiKeySource: stack.apiKey ? "stack config chatkit:apiKey" : "environment variable OPENAI_API_KEY",
-    baseURL,
-    organization,
-    project,
-    timeoutMs: (stack.timeoutSeconds ?? SETTING_DEFAULTS.timeoutSeconds) * 1000,
-    maxRetries: Math.floor(stack.maxRetries ?? SETTING_DEFAULTS.maxRetries),
-    retryBudgetMs: (stack.retryBudgetSeconds ?? SETTING_DEFAULTS.retryBudgetSeconds) * 1000,
+    apiKeySource: stack.apiKey ? fromStack("apiKey") : fromEnvironment(SETTINGS.apiKey.variable),
+    baseURL: given("baseUrl") ?? SETTINGS.baseUrl.default,
+    organization: given("organization"),
+    project: given("project"),
+    timeoutMs: (stack.timeoutSeconds ?? SETTINGS.timeoutSeconds.default) * 1000,
+    maxRetries: Math.floor(stack.maxRetries ?? SETTINGS.maxRetries.default),
+    retryBudgetMs: (stack.retryBudgetSeconds ?? SETTINGS.retryBudgetSeconds.default) * 1000,
   };
 }

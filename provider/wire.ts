@@ -94,7 +94,7 @@ const STATUSES = new Set(["active", "expired", "cancelled"]);
 /**
  * The answer as a session, or undefined when it does not have a session's shape (then it is
  * reported as malformed, never half-read). A hand-written guard rather than a zod schema: it runs
- * on every create, where zod's cost was measurable next to the API call (see README, Performance).
+ * on every create, where loading and running zod would cost time next to the API call.
  */
 export function readSession(raw: unknown): ChatSessionAnswer | undefined {
   if (!isRecord(raw)) return undefined;

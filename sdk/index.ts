@@ -1,4 +1,4 @@
 /** pulumi-chatkit: declare OpenAI ChatKit sessions in Pulumi programs. */
-export { ChatKitSessionProvider } from "../provider/chatkitSessionProvider";
+export { ChatKitSessionProvider, ForwardingProvider } from "../provider/chatkitSessionProvider";
 export type { ApiEndpoint } from "../provider/endpoint";
 export { ChatKitSession, type ChatKitSessionArgs } from "./chatkitSession";

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as fc from "fast-check";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { validateInputs } from "../../provider/schema";
 import { useEmulator } from "../helpers/emulator";
 import { type HostClient, startHost } from "../helpers/host";
@@ -119,7 +119,7 @@ describe("secret hygiene across create, failure, retry and delete", function () 
     await host.delete(retried.id, retried.properties);
 
     // A key the API refuses: its masked fragment in the API's message must not come through.
-    const refused = new SessionLifecycle({ env: { OPENAI_API_KEY: WRONG_KEY, OPENAI_BASE_URL: ctx.emulator.url } });
+    const refused = new SessionProvider({ env: { OPENAI_API_KEY: WRONG_KEY, OPENAI_BASE_URL: ctx.emulator.url } });
     await expectFailure(refused.create({ user: "u", workflow: { id: "wf_secret" } }));
 
     for (const session of ctx.emulator.sessions.values()) clientSecrets.push(String(session.response.client_secret));
@@ -140,7 +140,7 @@ describe("secret hygiene across create, failure, retry and delete", function () 
   });
 
   it("keeps every input's key path in the outputs, so a secret input stays secret", async () => {
-    const lifecycle = new SessionLifecycle({ env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: ctx.emulator.url } });
+    const lifecycle = new SessionProvider({ env: { OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: ctx.emulator.url } });
     const inputs = fc.record(
       {
         user: fc.string({ minLength: 1, maxLength: 5 }),

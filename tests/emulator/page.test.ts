@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../../emulator/server";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { TEST_API_KEY } from "../helpers/emulator";
 import { freePort } from "../helpers/ports";
 import { call } from "./call";
@@ -39,7 +39,7 @@ describe("the emulator's live page, in a browser", function () {
   const received: string[] = [];
   const env = () => ({ OPENAI_API_KEY: TEST_API_KEY, OPENAI_BASE_URL: emulator.url });
   // Moving the emulator's clock makes the provider warn that this machine's clock is behind: expected here.
-  const lifecycle = () => new SessionLifecycle({ env: env(), warn: () => {} });
+  const lifecycle = () => new SessionProvider({ env: env(), warn: () => {} });
   const row = (id: string) => page.locator(`tr[data-session="${id}"]`);
   /** A cell's text as the page set it (textContent: the DOM's text, not the rendered layout's). */
   const cellText = async (id: string, label: string) =>

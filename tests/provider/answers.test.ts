@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { rejection } from "../helpers/rejection";
 import { errorJson, sessionJson, useScriptedServer } from "../helpers/scripted";
 
@@ -12,7 +12,7 @@ describe("the provider against answers the emulator cannot make", function () {
   const scripted = useScriptedServer();
 
   async function lifecycle(config: Record<string, string> = {}) {
-    const provider = new SessionLifecycle({
+    const provider = new SessionProvider({
       env: {},
       sleep: async () => {},
       random: () => 0.5,
@@ -73,7 +73,7 @@ describe("the provider against answers the emulator cannot make", function () {
       scripted.script = [
         { status: 429, headers: { "retry-after-ms": "10" }, body: errorJson("slow down", "requests") },
       ];
-      const provider = new SessionLifecycle({
+      const provider = new SessionProvider({
         env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: scripted.server.url },
         sleep: async () => {
           throw new Error(`the wait was interrupted (key ${key})`);
@@ -166,7 +166,7 @@ describe("the provider against answers the emulator cannot make", function () {
         { acts: true, delayMs: 1500, body: sessionJson({ id: "cksess_late", client_secret: "" }) },
         { hang: true },
       ];
-      const provider = new SessionLifecycle({ env: {}, warn: (message) => scripted.warnings.push(message) });
+      const provider = new SessionProvider({ env: {}, warn: (message) => scripted.warnings.push(message) });
       const values: Record<string, string> = {
         "chatkit:apiKey": KEY,
         "chatkit:baseUrl": scripted.server.url,
@@ -187,7 +187,7 @@ describe("the provider against answers the emulator cannot make", function () {
         { status: 429, headers: { "retry-after-ms": "400" }, body: errorJson("slow down", "requests") },
         { hang: true },
       ];
-      const provider = new SessionLifecycle({ env: {}, warn: (message) => scripted.warnings.push(message) });
+      const provider = new SessionProvider({ env: {}, warn: (message) => scripted.warnings.push(message) });
       const values: Record<string, string> = {
         "chatkit:apiKey": KEY,
         "chatkit:baseUrl": scripted.server.url,
@@ -269,7 +269,7 @@ describe("the provider against answers the emulator cannot make", function () {
 
     it("never shows the key when a 404 from elsewhere keeps the session, even a key pasted into the organization", async () => {
       const key = "custom-key-0123456789abcdef";
-      const provider = new SessionLifecycle({ env: {}, warn: (message) => scripted.warnings.push(message) });
+      const provider = new SessionProvider({ env: {}, warn: (message) => scripted.warnings.push(message) });
       const values: Record<string, string> = {
         "chatkit:apiKey": key,
         "chatkit:baseUrl": scripted.server.url,

@@ -1,11 +1,12 @@
 import * as assert from "node:assert/strict";
 import { Module } from "node:module";
-import { ChatKitSessionProvider } from "../../provider/chatkitSessionProvider";
+import { ChatKitSessionProvider, ForwardingProvider } from "../../provider/chatkitSessionProvider";
+import * as providerModule from "../../provider/index";
 import { lifecycle } from "../../provider/index";
 
-describe("ChatKitSessionProvider (the serialized, thin provider)", () => {
+describe("ForwardingProvider (the exported provider object, which loads the lifecycle as the recorded text does)", () => {
   it("delegates every method to the lifecycle it loads by package name", async () => {
-    const provider = new ChatKitSessionProvider();
+    const provider = new ForwardingProvider();
     const calls: string[] = [];
     const methods = ["configure", "check", "diff", "create", "read", "update", "delete"] as const;
     const saved = methods.map((method) => [method, lifecycle[method]] as const);
@@ -53,7 +54,7 @@ describe("ChatKitSessionProvider (the serialized, thin provider)", () => {
         { code: "MODULE_NOT_FOUND" },
       );
       failLoading(missing);
-      const provider = new ChatKitSessionProvider();
+      const provider = new ForwardingProvider();
       const calls: Array<() => Promise<unknown>> = [
         () => provider.create({}),
         () => provider.delete("cksess_1", {}),
@@ -81,13 +82,19 @@ describe("ChatKitSessionProvider (the serialized, thin provider)", () => {
       const broken = Object.assign(new Error("Unexpected token in provider/index.js"), { code: "ERR_SYNTAX" });
       failLoading(broken);
       await assert.rejects(
-        Promise.resolve().then(() => new ChatKitSessionProvider().check({}, {})),
+        Promise.resolve().then(() => new ForwardingProvider().check({}, {})),
         (error) => error === broken,
       );
     });
   });
 
+  it("keeps the names 0.1.0 exported: ChatKitSessionProvider, SessionLifecycle, and the loaded lifecycle", () => {
+    assert.equal(ChatKitSessionProvider, ForwardingProvider);
+    assert.equal(providerModule.SessionLifecycle, providerModule.SessionProvider);
+    assert.ok(lifecycle instanceof providerModule.SessionProvider);
+  });
+
   it("holds no state of its own to serialize", () => {
-    assert.deepEqual(Object.keys(new ChatKitSessionProvider()), []);
+    assert.deepEqual(Object.keys(new ForwardingProvider()), []);
   });
 });

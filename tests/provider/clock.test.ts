@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ApiClock, LARGE_OFFSET_SECONDS, saneOffset } from "../../provider/clock";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { useEmulator } from "../helpers/emulator";
 import { secretWorks } from "../helpers/secret";
 
@@ -32,7 +32,7 @@ describe("decisions by the API's clock, with this machine's clock off", () => {
       let warnings: string[];
       // A new lifecycle for each call, as each pulumi command runs in a new process.
       const lifecycle = () =>
-        new SessionLifecycle({
+        new SessionProvider({
           env: ctx.env,
           now: () => machineMs,
           sleep: async () => {},

@@ -7,7 +7,7 @@ import {
   keyFingerprint,
   recordedEndpoint,
 } from "../../provider/endpoint";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { fingerprint } from "../../provider/redaction";
 import { resolveSettings } from "../../provider/settings";
 import { rejection } from "../helpers/rejection";
@@ -103,7 +103,7 @@ describe("delete with a recorded apiEndpoint of any shape", function () {
   });
 
   const lifecycle = (apiKey: string) =>
-    new SessionLifecycle({
+    new SessionProvider({
       env: { OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: server.url },
       sleep: async () => {},
       warn: () => {},

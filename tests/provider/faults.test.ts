@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { useEmulator } from "../helpers/emulator";
 import { freePort } from "../helpers/ports";
 import { rejection } from "../helpers/rejection";
@@ -14,7 +14,7 @@ describe("the provider under injected faults", () => {
 
   /** A lifecycle whose waits are recorded on a virtual clock instead of slept. */
   async function lifecycle(config: Record<string, string> = {}) {
-    const provider = new SessionLifecycle({
+    const provider = new SessionProvider({
       env: ctx.env,
       now: () => virtualMs,
       sleep: async (ms) => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 
 /** What a throwing trap or getter says: it must never reach a failure's text. */
 const THROWN = "sk-proj-thrown-text-must-not-be-shown-0123456789";
@@ -105,7 +105,7 @@ function walk(value: unknown, depth = 0): void {
 }
 
 describe("check never throws, whatever object it is given in-process", () => {
-  const lifecycle = () => new SessionLifecycle({ env: {}, warn: () => {} });
+  const lifecycle = () => new SessionProvider({ env: {}, warn: () => {} });
 
   it("returns failures for any value holding hostile objects anywhere, never showing what they threw", async () => {
     await fc.assert(

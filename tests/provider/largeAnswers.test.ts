@@ -22,8 +22,8 @@ async function timedOperation(
 ): Promise<{ ms: number; message: string }> {
   const script = `
     const { operation, baseUrl, key, budget, workflowId } = JSON.parse(process.env.LARGE_ANSWER_RUN);
-    const { SessionLifecycle } = require(${JSON.stringify(LIFECYCLE)});
-    const provider = new SessionLifecycle({
+    const { SessionProvider } = require(${JSON.stringify(LIFECYCLE)});
+    const provider = new SessionProvider({
       env: { OPENAI_API_KEY: key, OPENAI_BASE_URL: baseUrl },
       warn: () => {},
     });

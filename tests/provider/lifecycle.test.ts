@@ -1,19 +1,18 @@
 import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import * as fc from "fast-check";
-import { APIError } from "openai";
-import { isAlreadyGone, type LifecycleOptions, SessionLifecycle } from "../../provider/lifecycle";
+import { type LifecycleOptions, SessionProvider } from "../../provider/lifecycle";
 import { UNKNOWN } from "../../provider/unknown";
 import { assertExpiresAfter, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { rejection } from "../helpers/rejection";
 
 const inputs = { user: "user-1", workflow: { id: "wf_support" } };
 
-describe("SessionLifecycle against the emulator", () => {
+describe("SessionProvider against the emulator", () => {
   const ctx = useEmulator();
   let clockMs: number;
   const lifecycle = (options: LifecycleOptions = {}) =>
-    new SessionLifecycle({ env: ctx.env, now: () => clockMs, sleep: async () => {}, warn: () => {}, ...options });
+    new SessionProvider({ env: ctx.env, now: () => clockMs, sleep: async () => {}, warn: () => {}, ...options });
 
   beforeEach(() => {
     clockMs = Date.now();
@@ -443,6 +442,25 @@ describe("SessionLifecycle against the emulator", () => {
       await assert.rejects(session.create(inputs), /No OpenAI API key/);
     });
 
+    it("keeps each provider to its own environment, whatever another provider in the process was given", async () => {
+      const fingerprint = (key: string) => createHash("sha256").update(key).digest("hex").slice(0, 12);
+      const mine = lifecycle({ env: { ...ctx.env } });
+      const other = lifecycle({
+        env: { ...ctx.env, OPENAI_API_KEY: "sk-other-0123456789", OPENAI_PROJECT_ID: "proj_o" },
+      });
+      for (let round = 0; round < 2; round++) {
+        const [a, b] = [await mine.create(inputs), await other.create(inputs)];
+        assert.deepEqual(
+          [a.outs.apiEndpoint.keyFingerprint, a.outs.apiEndpoint.project],
+          [fingerprint(TEST_API_KEY), null],
+        );
+        assert.deepEqual(
+          [b.outs.apiEndpoint.keyFingerprint, b.outs.apiEndpoint.project],
+          [fingerprint("sk-other-0123456789"), "proj_o"],
+        );
+      }
+    });
+
     it("prefers stack config over the environment", async () => {
       const provider = lifecycle({
         env: { OPENAI_API_KEY: "sk-from-env-but-wrong", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" },
@@ -500,7 +518,7 @@ describe("SessionLifecycle against the emulator", () => {
         return true;
       }) as typeof process.stderr.write;
       try {
-        await new SessionLifecycle({ env: ctx.env }).read("cksess_stderr", { expiresAt: 2_000_000_000 });
+        await new SessionProvider({ env: ctx.env }).read("cksess_stderr", { expiresAt: 2_000_000_000 });
       } finally {
         process.stderr.write = write;
       }
@@ -516,12 +534,12 @@ describe("SessionLifecycle against the emulator", () => {
   });
 });
 
-describe("SessionLifecycle at the exact edges of time", () => {
+describe("SessionProvider at the exact edges of time", () => {
   const ctx = useEmulator();
   /** A recorded expiry, in whole seconds as the API gives it; the lifecycles below stand at fixed times. */
   const EXPIRES_AT = 2_000_000_000;
   const at = (seconds: number, options: LifecycleOptions = {}) =>
-    new SessionLifecycle({
+    new SessionProvider({
       env: ctx.env,
       now: () => seconds * 1000,
       sleep: async () => {},
@@ -531,7 +549,7 @@ describe("SessionLifecycle at the exact edges of time", () => {
   let state: Record<string, unknown>;
 
   before(async () => {
-    const { outs } = await new SessionLifecycle({ env: ctx.env, warn: () => {} }).create(inputs);
+    const { outs } = await new SessionProvider({ env: ctx.env, warn: () => {} }).create(inputs);
     // Recorded by a machine whose clock agreed with the API's, renewing 30 s before the end.
     state = { ...outs, expiresAt: EXPIRES_AT, apiClockOffset: 0, renewBefore: 30 };
   });
@@ -603,12 +621,12 @@ describe("SessionLifecycle at the exact edges of time", () => {
   });
 });
 
-describe("SessionLifecycle: what a failed create says about the session it may have left", () => {
+describe("SessionProvider: what a failed create says about the session it may have left", () => {
   const ctx = useEmulator();
   const NOW_MS = Date.UTC(2030, 0, 2, 3, 4, 5);
   let warnings: string[];
   const lifecycle = () =>
-    new SessionLifecycle({
+    new SessionProvider({
       env: ctx.env,
       now: () => NOW_MS,
       sleep: async () => {},
@@ -644,92 +662,5 @@ describe("SessionLifecycle: what a failed create says about the session it may h
       ),
     );
     assert.deepEqual(warnings, [error.message]);
-  });
-});
-
-describe("isAlreadyGone: only the API's own sentence about this session confirms it is gone", () => {
-  const ID = "cksess_abc123";
-  const apiError = (status: number, message: string) =>
-    APIError.generate(status, { error: { message, type: "invalid_request_error" } }, message, new Headers());
-  const exact: Array<[number, string]> = [
-    [404, `Chatkit Session with id '${ID}' not found.`],
-    [400, `Chatkit Session with id '${ID}' has already been cancelled.`],
-    [400, `Chatkit Session with id '${ID}' has already expired.`],
-  ];
-
-  it("accepts the exact sentences, in any case and without the trailing period", () => {
-    for (const [status, message] of exact) {
-      assert.ok(isAlreadyGone(apiError(status, message), ID), message);
-      assert.ok(isAlreadyGone(apiError(status, ` ${message.toUpperCase().replace(/\.$/, "")} \n`), ID), message);
-    }
-  });
-
-  it("refuses messages about billing, the project, the organization or no session in particular", () => {
-    for (const [status, message] of [
-      [400, `Cannot cancel session ${ID}: the project's billing has expired.`],
-      [400, `Session ${ID} could not be cancelled because the organization's plan has expired.`],
-      [404, "Project proj_123 for this session was not found."],
-      [404, `Session ${ID}: organization not found.`],
-      [404, "Session not found."],
-      [404, "No route found for session cancel. Not found."],
-      [400, "The session has already been cancelled by another request; retry later"],
-      [400, "The session's workflow has expired"],
-      [404, `Invalid URL (POST /chatkit/sessions/${ID}/cancel)`],
-    ] as Array<[number, string]>) {
-      assert.equal(isAlreadyGone(apiError(status, message), ID), false, message);
-    }
-  });
-
-  it("reads the id literally: characters that patterns treat specially match only themselves (fast-check)", () => {
-    fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9_.*+?^${}()|[\]\\-]{1,12}$/), (id) => {
-        assert.ok(isAlreadyGone(apiError(404, `Chatkit Session with id '${id}' not found.`), id), id);
-      }),
-    );
-    assert.equal(isAlreadyGone(apiError(404, "Chatkit Session with id 'cksess_aXb' not found."), "cksess_a.b"), false);
-  });
-
-  it("confirms nothing for an empty id, nor from an answer without the API's error object", () => {
-    assert.equal(isAlreadyGone(apiError(404, "Chatkit Session with id '' not found."), ""), false);
-    const sentence = `Chatkit Session with id '${ID}' not found.`;
-    for (const body of [undefined, { error: sentence }]) {
-      assert.equal(isAlreadyGone(APIError.generate(404, body, sentence, new Headers()), ID), false);
-    }
-  });
-
-  it("refuses the sentences with the wrong status, or for another id (fast-check)", () => {
-    const otherId = fc
-      .stringMatching(/^cksess_[A-Za-z0-9]{1,12}$/)
-      .filter((id) => id.toLowerCase() !== ID.toLowerCase());
-    fc.assert(
-      fc.property(fc.constantFrom(...exact), otherId, ([status, message], other) => {
-        assert.equal(isAlreadyGone(apiError(status, message.replace(ID, other)), ID), false);
-        assert.equal(isAlreadyGone(apiError(status === 404 ? 400 : 404, message), ID), false);
-        assert.equal(isAlreadyGone(apiError(409, message), ID), false);
-      }),
-    );
-  });
-
-  it("refuses any text around the sentence: a prefix, a suffix, project, organization or billing words (fast-check)", () => {
-    const words = fc.constantFrom(
-      "project",
-      "organization",
-      "billing",
-      "Project proj_123",
-      "for this organization",
-      "; the project's billing has expired",
-      "retry later",
-      "x",
-      ":",
-    );
-    const around = fc
-      .oneof(words, fc.string({ minLength: 1 }))
-      .filter((text) => text.trim() !== "" && text.trim() !== ".");
-    fc.assert(
-      fc.property(fc.constantFrom(...exact), around, fc.boolean(), ([status, message], text, before) => {
-        const changed = before ? `${text} ${message}` : `${message.replace(/\.$/, "")} ${text}`;
-        assert.equal(isAlreadyGone(apiError(status, changed), ID), false, changed);
-      }),
-    );
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { useEmulator } from "../helpers/emulator";
 
 const SESSIONS = 500;
@@ -34,7 +34,7 @@ describe(`load: ${SESSIONS} sessions, concurrency ${CONCURRENCY}, ${LIMIT_PER_MI
    * costs no real time. A wait moves the clock to its own end, never further.
    */
   const lifecycle = () =>
-    new SessionLifecycle({
+    new SessionProvider({
       env: ctx.env,
       now: () => ctx.emulator.nowSeconds() * 1000,
       sleep: async (ms) => {

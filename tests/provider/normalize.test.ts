@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { SessionLifecycle } from "../../provider/lifecycle";
-import { canonicalJson, effectiveRenewBefore, normalize, recordedSession } from "../../provider/normalize";
+import { SessionProvider } from "../../provider/lifecycle";
+import { canonicalJson, effectiveRenewBefore, normalize } from "../../provider/normalize";
 import { useEmulator } from "../helpers/emulator";
 
 describe("normalize", () => {
@@ -52,18 +52,12 @@ describe("normalize", () => {
       }),
     );
   });
-
-  it("reads a recorded expiry up to 1e11 as seconds and anything larger as milliseconds", () => {
-    assert.equal(recordedSession({ expiresAt: 1e11 }).expiresAt, 1e11);
-    assert.equal(recordedSession({ expiresAt: 1e11 + 1000 }).expiresAt, 1e8 + 1);
-    assert.equal(recordedSession({ expiresAt: "1800000000000" }).expiresAt, 1_800_000_000);
-  });
 });
 
 describe("normalize, as diff sees it: which edits replace the session", () => {
   const ctx = useEmulator();
   const base = { user: "user-1", workflow: { id: "wf_support" } };
-  const lifecycle = () => new SessionLifecycle({ env: ctx.env, warn: () => {} });
+  const lifecycle = () => new SessionProvider({ env: ctx.env, warn: () => {} });
   let created: { id: string; outs: Record<string, unknown> };
 
   before(async () => {

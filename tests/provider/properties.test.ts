@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { validateCreateBody } from "../../emulator/validate";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { canonicalJson, normalize, REPLACING_KEYS, type SessionShape } from "../../provider/normalize";
 import { validateInputs } from "../../provider/schema";
 import { toCreateBody } from "../../provider/wire";
@@ -61,7 +61,7 @@ const DAY = 86_400;
 
 describe("properties of check, normalize and diff (fast-check)", () => {
   const ctx = useEmulator();
-  const lifecycle = () => new SessionLifecycle({ env: ctx.env, now: () => Date.now(), warn: () => {} });
+  const lifecycle = () => new SessionProvider({ env: ctx.env, now: () => Date.now(), warn: () => {} });
   /** What create would record, without a network call: outputs shaped like the API's answer. */
   const recorded = (inputs: SessionShape) => ({
     ...normalize(inputs),
@@ -105,7 +105,7 @@ describe("properties of check, normalize and diff (fast-check)", () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 600 }), async (lifetime) => {
         // "Right after": this machine's clock does not move between the two runs.
         const at = Date.now();
-        const run = () => new SessionLifecycle({ env: ctx.env, now: () => at, warn: () => {} });
+        const run = () => new SessionProvider({ env: ctx.env, now: () => at, warn: () => {} });
         const inputs = { user: "u", workflow: { id: "wf_1" }, expiresAfter: lifetime };
         const { id, outs } = await run().create(inputs);
         assert.deepEqual(await run().diff(id, outs, inputs), {

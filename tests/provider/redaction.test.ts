@@ -135,4 +135,78 @@ describe("redaction", () => {
     assert.match(fingerprint("proj_123"), /^[0-9a-f]{8}$/);
     assert.notEqual(fingerprint("proj_123"), fingerprint("proj_124"));
   });
+
+  it("redacts keys, masked key fragments and client secrets", () => {
+    assert.equal(redact("key sk-proj-abc123xyz here", []), "key sk-[redacted] here");
+    assert.equal(redact("masked sk-********abcd.", []), "masked sk-[redacted]");
+    assert.equal(redact("secret ek_0123456789abcdef", []), "secret ek-[redacted]");
+    assert.equal(redact("custom my-own-key-value", ["my-own-key-value"]), "custom [redacted]");
+    assert.equal(redact("session cksess_123 stays", []), "session cksess_123 stays");
+    assert.equal(redact("echo token_ek_0123456789abcdef end", []), "echo token_ek-[redacted] end");
+    assert.equal(redact("task-force stays", []), "task-force stays");
+    const key = "sk-proj-canary-5f0e8c1d2b3a49786";
+    assert.equal(redact("key proj-canary-5f0e8c1d2b3a49786 given", [key]), "key proj-[redacted] given");
+    assert.equal(redact("tail 5f0e8c1d2b3a49786.", [key]), "tail [redacted].");
+    assert.equal(redact("masked pro********9786 and proj-********9786", []), "masked [redacted] and [redacted]");
+  });
+
+  it("never shows a run of 10 characters of a known secret, wherever it sits in the text", () => {
+    const alphanumeric = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+    fc.assert(
+      fc.property(
+        fc.string({ unit: alphanumeric, minLength: 10, maxLength: 80 }),
+        fc.string({ maxLength: 40 }),
+        fc.string({ maxLength: 40 }),
+        fc.nat(),
+        fc.nat(),
+        (secret, before, after, start, extra) => {
+          const from = start % (secret.length - 9);
+          const run = secret.slice(from, from + 10 + (extra % (secret.length - 9 - from)));
+          const shown = redact(`${before}${run}${after}`, [secret]);
+          for (let at = 0; at + 10 <= secret.length; at++) {
+            assert.ok(!shown.includes(secret.slice(at, at + 10)), `${JSON.stringify(shown)} shows part of the secret`);
+          }
+        },
+      ),
+    );
+  });
+
+  it("redacts against a 10 MiB secret (a string state variable at its limit) in one pass, in a 64 MiB heap", async () => {
+    // Listing every 10-character run of a secret this size took about a minute and a gigabyte; one
+    // pass needs little more than the secret itself. A heap capped at 64 MiB tells the two apart
+    // on any machine, where a time limit would depend on how busy it is. The secret's letters are
+    // random, so that its runs are all different, as a real secret's are.
+    const script = `
+      const { redact } = require(${JSON.stringify(path.join(__dirname, "..", "..", "provider", "redaction.js"))});
+      const bytes = require("node:crypto").randomBytes(10 * 1024 * 1024);
+      for (let i = 0; i < bytes.length; i++) bytes[i] = 97 + (bytes[i] % 26);
+      const secret = bytes.toString("latin1");
+      const echoed = '404: no workflow; echoed "' + secret.slice(5e6, 5e6 + 20) + '" and "' + secret.slice(10, 20) + '"';
+      process.stdout.write(redact(echoed, [secret]));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--max-old-space-size=64", "-e", script], {
+      timeout: 25_000,
+    });
+    assert.equal(stdout, '404: no workflow; echoed "[redacted]" and "[redacted]"');
+  });
+
+  it("redacts a secret wherever and however often it appears, and leaves short or absent ones alone", () => {
+    const secret = "cs_0123456789abcdefghij";
+    assert.equal(redact(`a ${secret} b ${secret}`, [secret]), "a [redacted] b [redacted]");
+    assert.equal(redact(`${secret}${secret}`, [secret]), "[redacted]");
+    assert.equal(redact("fragment 3456789abcde here", [secret]), "fragment [redacted] here");
+    assert.equal(redact("short 123456789 here", [secret]), "short 123456789 here");
+    assert.equal(redact("key abcdefgh seen", ["abcdefgh"]), "key [redacted] seen");
+    assert.equal(redact("key abcdefg seen abcdef", ["abcdefg"]), "key [redacted] seen abcdef");
+    assert.equal(redact("abc and abcd", ["abc"]), "abc and abcd");
+    assert.equal(redact("plain text", ["", "zzzz"]), "plain text");
+    assert.equal(redact("abcdefgh first", ["abcdefgh"]), "[redacted] first");
+    assert.equal(redact("code abcd here", ["abcd"]), "code [redacted] here");
+    assert.equal(redact("ends with 3456789abcde", [secret]), "ends with [redacted]");
+    // Ten characters after a known prefix are a fragment already.
+    assert.equal(redact("tail 0123456789", ["sk-0123456789"]), "tail [redacted]");
+    // A prefix counts only at the start: a secret that merely holds sk_ is cut into fragments whole.
+    assert.equal(redact("seen m-sk_live_0 here", ["team-sk_live_0123456789"]), "seen [redacted] here");
+    // Only a run of four stars or more is a masked key.
+    assert.equal(redact("5 * 3 and a**b and ***", []), "5 * 3 and a**b and ***");
+  });
 });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { REPLAY_TOLERANCE_SECONDS, ReplayCheck } from "../../provider/replay";
 import { rejection } from "../helpers/rejection";
 import { sessionJson, useScriptedServer } from "../helpers/scripted";
@@ -21,7 +21,7 @@ describe("a replayed create answer (a caching gateway)", function () {
   const scripted = useScriptedServer();
 
   async function lifecycle() {
-    const provider = new SessionLifecycle({
+    const provider = new SessionProvider({
       env: {},
       sleep: async () => {},
       warn: (message) => scripted.warnings.push(message),

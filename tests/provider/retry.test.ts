@@ -1,14 +1,25 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { APIConnectionError, APIError } from "openai";
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
+import {
+  AnswerInterruptedError,
+  AttemptTimedOutError,
+  MalformedAnswerError,
+  NotSentError,
+  UnusableSessionError,
+} from "../../provider/errors";
 import {
   AttemptsFailed,
   afterServerWaitMs,
   backoffMs,
+  isRetryable,
+  mayHaveCreated,
   type RetryPolicy,
   retryAfterMs,
   withRetries,
 } from "../../provider/retry";
+import { classifySendFailure } from "../../provider/sendFailure";
+import { refused } from "../helpers/failures";
 
 const apiError = (status: number, headers: Record<string, string> = {}) =>
   APIError.generate(status, { error: { message: "x", type: "t" } }, undefined, new Headers(headers));
@@ -230,5 +241,53 @@ describe("retry", () => {
     assert.equal(retryAfterMs(apiError(429, { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }), now), 0);
     assert.equal(retryAfterMs(apiError(429, { "retry-after": "later" }), now), undefined);
     assert.equal(retryAfterMs(new APIConnectionError({ message: "gone" }), now), undefined);
+  });
+});
+
+describe("retry: which failures are worth another attempt", () => {
+  it("retries a create only when the answer proves the API did not act", () => {
+    assert.equal(isRetryable("create", apiError(429)), true);
+    for (const status of [400, 401, 403, 404, 408, 409, 500, 502, 503, 504])
+      assert.equal(isRetryable("create", apiError(status)), false, `${status}`);
+    assert.equal(isRetryable("create", classifySendFailure(refused(), "http://x/v1")), true);
+    assert.equal(isRetryable("create", new APIConnectionError({ cause: new Error("socket hang up") })), false);
+    assert.equal(isRetryable("create", new APIConnectionTimeoutError()), false);
+    assert.equal(isRetryable("create", new AttemptTimedOutError(1000, true)), false);
+    assert.equal(isRetryable("create", new AnswerInterruptedError(200, new TypeError("terminated"))), false);
+  });
+
+  it("retries every transient cancel failure, never one that fails the same way each time", () => {
+    for (const status of [408, 409, 429, 500, 502, 503, 504])
+      assert.equal(isRetryable("cancel", apiError(status)), true);
+    for (const status of [400, 401, 403, 404]) assert.equal(isRetryable("cancel", apiError(status)), false);
+    assert.equal(isRetryable("cancel", new APIConnectionTimeoutError()), true);
+    assert.equal(isRetryable("cancel", new MalformedAnswerError("cancel", undefined)), true);
+    assert.equal(isRetryable("cancel", new NotSentError("bad port", false)), false);
+  });
+
+  it("knows which create failures may have created a session", () => {
+    for (const status of [500, 502, 503, 504]) assert.equal(mayHaveCreated(apiError(status)), true, `${status}`);
+    assert.equal(mayHaveCreated(new APIConnectionTimeoutError()), true);
+    assert.equal(mayHaveCreated(new AttemptTimedOutError(1000, false)), true);
+    assert.equal(mayHaveCreated(new MalformedAnswerError("create", undefined)), true);
+    assert.equal(mayHaveCreated(apiError(429)), false);
+    assert.equal(mayHaveCreated(apiError(400)), false);
+    assert.equal(mayHaveCreated(classifySendFailure(refused(), "http://x/v1")), false);
+  });
+
+  it("never retries an unusable session, and retries a cancel after any failure without a status", () => {
+    const unusable = new UnusableSessionError("cksess_1", "its client_secret is empty", true);
+    assert.equal(isRetryable("create", unusable), false);
+    assert.equal(isRetryable("cancel", new AttemptTimedOutError(1000, false)), true);
+    assert.equal(isRetryable("cancel", new NotSentError("refused", true)), true);
+  });
+
+  it("takes a status line of 400 to 499 as proof that nothing was created, even when its body never came", () => {
+    for (const status of [400, 404, 499])
+      assert.equal(mayHaveCreated(new AttemptTimedOutError(1, true, status)), false);
+    for (const status of [200, 399, 500, 503])
+      assert.equal(mayHaveCreated(new AttemptTimedOutError(1, true, status)), true);
+    assert.equal(mayHaveCreated(apiError(499)), false);
+    assert.equal(mayHaveCreated(apiError(500)), true);
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import {
   errorJson,
   type ScriptedAnswer,
@@ -142,7 +142,7 @@ describe("retry rules for every sequence of answers (fast-check)", function () {
   /** A lifecycle whose waits pass on a virtual clock that runs on top of the real one. */
   async function lifecycle() {
     let slept = 0;
-    const provider = new SessionLifecycle({
+    const provider = new SessionProvider({
       env: {},
       now: () => Date.now() + slept,
       sleep: async (ms) => {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { formatPath, validateInputs } from "../../provider/schema";
 import { UNKNOWN } from "../../provider/unknown";
 import { useEmulator } from "../helpers/emulator";
@@ -277,7 +277,7 @@ describe("check: the catalogue of malformed inputs", () => {
   }
 
   it("fails check for every one of them without a network call (the engine then never calls create)", async () => {
-    const lifecycle = new SessionLifecycle({ env: ctx.env });
+    const lifecycle = new SessionProvider({ env: ctx.env });
     const before = ctx.emulator.requests.length;
     for (const [what, inputs] of CATALOGUE) {
       const checked = await lifecycle.check({}, inputs as Record<string, unknown>);
@@ -287,7 +287,7 @@ describe("check: the catalogue of malformed inputs", () => {
   });
 
   it("create refuses inputs it cannot build a request from, before sending", async () => {
-    const lifecycle = new SessionLifecycle({ env: ctx.env });
+    const lifecycle = new SessionProvider({ env: ctx.env });
     const before = ctx.emulator.requests.length;
     await assert.rejects(lifecycle.create({ workflow: { id: "wf_1" } }), /user and workflow\.id must be strings/);
     await assert.rejects(lifecycle.create({ user: "u", workflow: "wf_1" }), /user and workflow\.id must be strings/);

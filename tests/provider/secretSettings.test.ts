@@ -1,15 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from "openai";
-import {
-  AttemptTimedOutError,
-  ChatKitApiError,
-  classifySendFailure,
-  NotSentError,
-  type Operation,
-} from "../../provider/errors";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { chatKitApiError } from "../../provider/apiError";
+import { AttemptTimedOutError, NotSentError, type Operation } from "../../provider/errors";
+import { SessionProvider } from "../../provider/lifecycle";
 import { AttemptsFailed } from "../../provider/retry";
+import { classifySendFailure } from "../../provider/sendFailure";
 import { readStackSettings, resolveSettings } from "../../provider/settings";
 import { rejection } from "../helpers/rejection";
 import { errorJson, type ScriptedServer, startScripted } from "../helpers/scripted";
@@ -85,7 +81,7 @@ describe("settings set as secrets never appear in messages", () => {
         for (const operation of ["create", "cancel"] as Operation[]) {
           for (const failure of failures) {
             for (const now of [Date.UTC(2026, 0, 1), Date.UTC(2027, 0, 1)]) {
-              const error = new ChatKitApiError(operation, new AttemptsFailed(failure, 2, "failed"), settings, now);
+              const error = chatKitApiError(operation, new AttemptsFailed(failure, 2, "failed"), settings, now);
               assertHidden(error.message, given);
               assertHidden(error.hint ?? "", given);
             }
@@ -177,7 +173,7 @@ describe("settings set as secrets never appear in messages", () => {
             "chatkit:organization": now.organization,
             "chatkit:project": now.project,
           };
-          const provider = new SessionLifecycle({ env: {}, warn: () => {} });
+          const provider = new SessionProvider({ env: {}, warn: () => {} });
           await provider.configure({ config: { get: (name: string) => config[name] } });
           const state = {
             status: "active",

@@ -1,6 +1,13 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { MissingApiKeyError, readStackSettings, resolveSettings, SETTING_DEFAULTS } from "../../provider/settings";
+import {
+  MissingApiKeyError,
+  readStackSettings,
+  resolveSettings,
+  SETTING_DEFAULTS,
+  SETTING_VARIABLES,
+  SETTINGS,
+} from "../../provider/settings";
 
 const reader = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
 
@@ -136,6 +143,34 @@ describe("settings", () => {
     assert.equal(fromStack.apiKeySource, "stack config chatkit:apiKey");
     assert.equal(fromStack.baseURL, "http://stack/v1");
     assert.equal(fromStack.project, "proj_stack");
+  });
+
+  it("checks an environment variable only where no stack value overrides it", () => {
+    const stack = readStackSettings(
+      reader({
+        "chatkit:apiKey": "sk-stack-0123",
+        "chatkit:baseUrl": "http://stack.test/v1",
+        "chatkit:organization": "org_stack",
+        "chatkit:project": "proj_stack",
+      }),
+    );
+    const unusable = {
+      OPENAI_API_KEY: "sk bad",
+      OPENAI_BASE_URL: "not a url",
+      OPENAI_ORG_ID: "org bad",
+      OPENAI_PROJECT_ID: "proj bad",
+    };
+    const settings = resolveSettings(stack, unusable);
+    assert.deepEqual(
+      [settings.apiKey, settings.baseURL, settings.organization, settings.project],
+      ["sk-stack-0123", "http://stack.test/v1", "org_stack", "proj_stack"],
+    );
+  });
+
+  it("declares each setting once: its environment variable, default and description", () => {
+    assert.deepEqual(SETTING_VARIABLES, ["OPENAI_API_KEY", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID", "OPENAI_BASE_URL"]);
+    for (const [name, setting] of Object.entries(SETTINGS)) assert.match(setting.doc, /^[A-Z].*\.$/, name);
+    assert.equal(SETTING_DEFAULTS.baseURL, SETTINGS.baseUrl.default);
   });
 
   it("uses provider-sized timeouts and retries by default, not the SDK's ten minutes", () => {

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { SERIALIZED_PROVIDER } from "../../provider/chatkitSessionProvider";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 import { ChatKitSessionProvider, ChatKitSession as Exported } from "../../sdk/index";
 import { tableKeys } from "../helpers/docs";
@@ -66,7 +66,7 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
     const { registrations } = await runUnderMocks(() => new ChatKitSession("typo", args as never));
     const { __provider, ...inputs } = registrations[0]?.inputs ?? {};
     assert.deepEqual(inputs, args);
-    const { failures } = await new SessionLifecycle({ env: {} }).check({}, inputs);
+    const { failures } = await new SessionProvider({ env: {} }).check({}, inputs);
     assert.deepEqual(failures?.map((failure) => failure.property).sort(), [
       "clientSecret",
       "expires_after",
@@ -104,7 +104,7 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
       const given = key === "user" || key === "workflow";
       assert.equal(await (output as any).isKnown, given, `${key} is ${given ? "known" : "unknown"} during preview`);
     }
-    const { outs } = await new SessionLifecycle({ env: ctx.env }).create({ user: "u", workflow: { id: "wf_1" } });
+    const { outs } = await new SessionProvider({ env: ctx.env }).create({ user: "u", workflow: { id: "wf_1" } });
     assert.deepEqual(
       Object.keys(outs).sort(),
       [...documented].sort(),
@@ -159,7 +159,7 @@ describe("ChatKitSession under pulumi.runtime.setMocks", () => {
 
     it("loads the lifecycle by package name instead of carrying it", () => {
       assert.match(text, /require\("pulumi-chatkit\/provider"\)/);
-      assert.doesNotMatch(text, /zod|openai|SessionLifecycle\s*\{/);
+      assert.doesNotMatch(text, /zod|openai|SessionProvider\s*\{/);
     });
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { ChatKitSession, type ChatKitSessionArgs } from "../../sdk/chatkitSession";
 import { refuseLostKeys } from "../../sdk/lostKeys";
 import { runUnderMocks, unwrap } from "../helpers/mocks";
@@ -87,7 +87,7 @@ describe("ChatKitSession refuses keys Pulumi would lose on the way to the provid
     const inputs = registrations[0]?.inputs ?? {};
     assert.deepEqual(inputs.triggers, keys);
     assert.deepEqual(inputs.workflow.stateVariables, keys);
-    const provider = new SessionLifecycle({ env: {} });
+    const provider = new SessionProvider({ env: {} });
     const { __provider: _provider, ...news } = inputs;
     assert.deepEqual((await provider.check({}, news)).failures, []);
     const changed = { ...news, triggers: { ...keys, prototype: "changed" } };
@@ -117,7 +117,7 @@ describe("ChatKitSession refuses keys Pulumi would lose on the way to the provid
 
 describe("check refuses a __proto__ key for direct callers too", () => {
   it("names the property, the rule and the key", async () => {
-    const provider = new SessionLifecycle({ env: {} });
+    const provider = new SessionProvider({ env: {} });
     const { failures } = await provider.check(
       {},
       { user: "u", workflow: { id: "wf_1", stateVariables: withProtoKey() }, triggers: withProtoKey({ run: "1" }) },

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { SessionLifecycle } from "../../provider/lifecycle";
+import { SessionProvider } from "../../provider/lifecycle";
 import { validateInputs } from "../../provider/schema";
 import { tableRows } from "../helpers/docs";
 import { useEmulator } from "../helpers/emulator";
@@ -90,7 +90,7 @@ describe("docs/chatkitsession.md's Inputs table", () => {
   });
 
   it("gives the defaults a session resolves to, and writing a default out changes nothing", async () => {
-    const lifecycle = new SessionLifecycle({ env: ctx.env, warn: () => {} });
+    const lifecycle = new SessionProvider({ env: ctx.env, warn: () => {} });
     const { id, outs } = await lifecycle.create(MINIMAL);
     const withDefaults = [...documented].filter(([, text]) => text !== "");
     assert.ok(withDefaults.length > 10);

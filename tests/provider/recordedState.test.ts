@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import * as fc from "fast-check";
-import { recordedSession } from "../../provider/normalize";
+import { recordedSession } from "../../provider/recordedState";
 
 /** Instants from 2001 to 2099, in whole milliseconds. */
 const instant = fc.integer({ min: Date.UTC(2001, 0, 1), max: Date.UTC(2099, 11, 31) });
@@ -68,9 +68,9 @@ describe("recorded times read the same in every time zone", () => {
     };
     const lifecycle = path.resolve(__dirname, "../../provider/lifecycle.js");
     const script = `
-      const { SessionLifecycle } = require(${JSON.stringify(lifecycle)});
+      const { SessionProvider } = require(${JSON.stringify(lifecycle)});
       const warnings = [];
-      const provider = new SessionLifecycle({ env: {}, now: () => ${nowMs}, warn: (w) => warnings.push(w) });
+      const provider = new SessionProvider({ env: {}, now: () => ${nowMs}, warn: (w) => warnings.push(w) });
       const inputs = { user: "u", workflow: { id: "wf_1" } };
       (async () => {
         const decisions = {};
@@ -101,5 +101,13 @@ describe("recorded times read the same in every time zone", () => {
       assert.match(warnings[0], /records its expiresAt as a date that is not ISO 8601 with a time zone/, zone);
       assert.match(warnings[0], /the next pulumi up replaces it/, zone);
     }
+  });
+});
+
+describe("recorded times: seconds or milliseconds", () => {
+  it("reads a recorded expiry up to 1e11 as seconds and anything larger as milliseconds", () => {
+    assert.equal(recordedSession({ expiresAt: 1e11 }).expiresAt, 1e11);
+    assert.equal(recordedSession({ expiresAt: 1e11 + 1000 }).expiresAt, 1e8 + 1);
+    assert.equal(recordedSession({ expiresAt: "1800000000000" }).expiresAt, 1_800_000_000);
   });
 });
