@@ -1,6 +1,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assumed } from "./assumptions";
-import { authenticate, bearerOf, missingBetaHeader } from "./auth";
+import { authenticate, bearerOf, betaHeaderProblem } from "./auth";
+import {
+  clientSecretEnded,
+  injectedFault,
+  invalidBody,
+  invalidUrl,
+  notJsonBody,
+  rateLimited,
+  sessionNotFound,
+  storeFull,
+  workflowNotFound,
+} from "./errors";
 import type { Fault, FaultEndpoint, FaultInjector } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { RecordedRequest } from "./requestLog";
@@ -43,12 +54,7 @@ export async function handleApi(
   const { reply } = context;
   const matched = matchRoute(API_ROUTES, record.method, record.path);
   if (!matched) {
-    return reply.fail(res, record, 404, {
-      message: `Invalid URL (${record.method} ${record.path})`,
-      type: "invalid_request_error",
-      param: null,
-      code: null,
-    });
+    return reply.fail(res, record, invalidUrl(record.method, record.path));
   }
   if (matched.route.endpoint === "threads") return listThreads(context, req, res, record);
   const endpoint: FaultEndpoint = matched.route.endpoint;
@@ -60,28 +66,17 @@ export async function handleApi(
   }
 
   const auth = authenticate(req, context.apiKeys);
-  if ("error" in auth) return reply.fail(res, record, auth.status, auth.error);
-  const beta = missingBetaHeader(req);
-  if (beta) return reply.fail(res, record, 400, beta, assumed("beta-header-required"));
+  if ("error" in auth) return reply.fail(res, record, auth);
+  const beta = betaHeaderProblem(req);
+  if (beta) return reply.fail(res, record, beta, assumed("beta-header-required"));
   const wait = context.limiter.take(auth.key);
   if (wait !== undefined) {
     context.counters.rateLimited++;
-    return reply.fail(
-      res,
-      record,
-      429,
-      {
-        message: "Rate limit reached for requests. Please try again later.",
-        type: "requests",
-        param: null,
-        code: "rate_limit_exceeded",
-      },
-      {
-        "retry-after": String(Math.ceil(wait / 1000)),
-        "retry-after-ms": String(Math.ceil(wait)),
-        ...assumed("rate-limit-window"),
-      },
-    );
+    return reply.fail(res, record, rateLimited(), {
+      "retry-after": String(Math.ceil(wait / 1000)),
+      "retry-after-ms": String(Math.ceil(wait)),
+      ...assumed("rate-limit-window"),
+    });
   }
 
   const outcome =
@@ -116,18 +111,10 @@ async function answeredByFault(
     return true;
   }
   if (fault.kind !== "status") return false;
-  const status = fault.status ?? 500;
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
   if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
-  const type = status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error";
-  reply.fail(
-    res,
-    record,
-    status,
-    { message: `Injected fault: HTTP ${status}.`, type, param: null, code: null },
-    headers,
-  );
+  reply.fail(res, record, injectedFault(fault.status ?? 500), headers);
   return true;
 }
 
@@ -148,18 +135,12 @@ function create(
 ): Outcome | undefined {
   const { reply } = context;
   if (typeof body === "string") {
-    reply.fail(res, record, 400, {
-      message:
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
-      type: "invalid_request_error",
-      param: null,
-      code: null,
-    });
+    reply.fail(res, record, notJsonBody());
     return undefined;
   }
   const problem = validateCreateBody(body === undefined ? {} : body);
   if (problem) {
-    reply.fail(res, record, 400, problem);
+    reply.fail(res, record, invalidBody(problem));
     return undefined;
   }
   const request = body as Record<string, any>;
@@ -168,31 +149,17 @@ function create(
     reply.fail(
       res,
       record,
-      404,
-      {
-        message: `Workflow with id '${request.workflow.id}' not found.`,
-        type: "invalid_request_error",
-        param: null,
-        code: null,
-      },
+      workflowNotFound(request.workflow.id),
       context.workflows ? undefined : assumed("workflow-exists"),
     );
     return undefined;
   }
   const made = context.store.create(request, key);
   if ("full" in made) {
-    reply.fail(
-      res,
-      record,
-      429,
-      {
-        message: `The emulator's session store is full: it keeps at most ${context.store.maxBytes} bytes of sessions (maxStoredBytes) and this one needs ${made.neededBytes}; ended sessions are forgotten first. Try again once a session ends, or cancel one.`,
-        type: "requests",
-        param: null,
-        code: "session_store_full",
-      },
-      { "retry-after": String(made.retryAfterSeconds), ...assumed("session-store-limit") },
-    );
+    reply.fail(res, record, storeFull(context.store.maxBytes, made.neededBytes), {
+      "retry-after": String(made.retryAfterSeconds),
+      ...assumed("session-store-limit"),
+    });
     return undefined;
   }
   return { answer: context.store.view(made) };
@@ -214,18 +181,7 @@ function cancel(
   const session = id === undefined ? undefined : store.ownedBy(id, key);
   if (!session) {
     const elsewhere = id !== undefined && store.sessions.has(id);
-    context.reply.fail(
-      res,
-      record,
-      404,
-      {
-        message: `Chatkit Session with id '${id ?? rawId}' not found.`,
-        type: "invalid_request_error",
-        param: null,
-        code: null,
-      },
-      elsewhere ? assumed("sessions-per-key") : undefined,
-    );
+    context.reply.fail(res, record, sessionNotFound(id ?? rawId), elsewhere ? assumed("sessions-per-key") : undefined);
     return undefined;
   }
   const wasActive = store.statusOf(session) === "active";
@@ -254,22 +210,11 @@ function listThreads(context: ApiContext, req: IncomingMessage, res: ServerRespo
   if (session) {
     const status = store.statusOf(session);
     if (status !== "active") {
-      return reply.fail(
-        res,
-        record,
-        401,
-        {
-          message: `This ChatKit session is ${status}; its client secret can no longer be used.`,
-          type: "invalid_request_error",
-          param: null,
-          code: "invalid_client_secret",
-        },
-        assumed("threads-client-secret"),
-      );
+      return reply.fail(res, record, clientSecretEnded(status), assumed("threads-client-secret"));
     }
   } else {
     const auth = authenticate(req, context.apiKeys);
-    if ("error" in auth) return reply.fail(res, record, auth.status, auth.error);
+    if ("error" in auth) return reply.fail(res, record, auth);
   }
   const marks = session ? assumed("threads-client-secret", "threads-not-emulated") : assumed("threads-not-emulated");
   reply.send(res, record, 200, { object: "list", data: [], first_id: null, last_id: null, has_more: false }, marks);

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { invalidFault, unknownControl } from "./errors";
 import { type Fault, type FaultInjector, faultProblem } from "./faults";
 import type { RecordedRequest } from "./requestLog";
 import type { Responder } from "./respond";
@@ -40,7 +41,7 @@ export function handleControl(
   if (record.path === "/_emulator/faults" && req.method === "POST") {
     const problem = faultProblem(body);
     if (problem) {
-      return reply.fail(res, record, 400, { ...problem, type: "invalid_request_error", code: "invalid_fault" });
+      return reply.fail(res, record, invalidFault(problem));
     }
     faults.inject(body as Fault);
     return reply.send(res, record, 200, { queued: faults.queuedCount });
@@ -49,10 +50,5 @@ export function handleControl(
     faults.clear();
     return reply.send(res, record, 200, { queued: faults.queuedCount });
   }
-  return reply.fail(res, record, 404, {
-    message: `Unknown emulator control ${record.path}`,
-    type: "invalid_request_error",
-    param: null,
-    code: null,
-  });
+  return reply.fail(res, record, unknownControl(record.path));
 }

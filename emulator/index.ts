@@ -1,4 +1,6 @@
 /** `pulumi-chatkit/emulator`: the local ChatKit sessions API, for tests, examples and pipelines. */
+
+export type { ApiErrorBody } from "./errors";
 export {
   type Emulator,
   type EmulatorOptions,
@@ -7,4 +9,4 @@ export {
   type RecordedRequest,
   startEmulator,
 } from "./server";
-export { type ApiErrorBody, validateCreateBody } from "./validate";
+export { validateCreateBody } from "./validate";

@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { Changes } from "./changes";
 import type { Clock } from "./clock";
+import { sessionNotFound, teachingOff, tooManyStreams } from "./errors";
 import type { EventStreams } from "./eventStream";
 import { PAGE_HTML } from "./pageHtml";
 import type { RecordedRequest, RequestLog } from "./requestLog";
@@ -138,18 +139,7 @@ export function handlePage(context: PageContext, res: ServerResponse, record: Re
   }
   if (path === "/_emulator/events") {
     if (!context.streams.open(res)) {
-      reply.fail(
-        res,
-        record,
-        503,
-        {
-          message: `Too many live pages are open: the emulator streams to at most ${context.streams.maxStreams} at once. Close some and try again.`,
-          type: "server_error",
-          param: null,
-          code: "too_many_streams",
-        },
-        { "retry-after": "5" },
-      );
+      reply.fail(res, record, tooManyStreams(context.streams.maxStreams), { "retry-after": "5" });
     }
     return true;
   }
@@ -159,12 +149,7 @@ export function handlePage(context: PageContext, res: ServerResponse, record: Re
 function control(context: PageContext, res: ServerResponse, record: RecordedRequest, path: string, rawId: string) {
   const { reply, store } = context;
   if (!context.teaching) {
-    reply.fail(res, record, 403, {
-      message: "Teaching controls are off: start the emulator with --teach to cancel or expire sessions from the page.",
-      type: "invalid_request_error",
-      param: null,
-      code: "teaching_controls_off",
-    });
+    reply.fail(res, record, teachingOff());
     return true;
   }
   let id: string;
@@ -175,12 +160,7 @@ function control(context: PageContext, res: ServerResponse, record: RecordedRequ
   }
   const session = store.sessions.get(id);
   if (!session) {
-    reply.fail(res, record, 404, {
-      message: `Chatkit Session with id '${id}' not found.`,
-      type: "invalid_request_error",
-      param: null,
-      code: null,
-    });
+    reply.fail(res, record, sessionNotFound(id));
     return true;
   }
   if (path.endsWith("/cancel")) store.cancel(session);

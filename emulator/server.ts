@@ -7,6 +7,7 @@ import { discardThenClose, readBody } from "./body";
 import { Changes } from "./changes";
 import { Clock } from "./clock";
 import { CONTROL_ROUTES, handleControl } from "./controlRoutes";
+import { bodyTooLarge, emulatorFailure, misdirected } from "./errors";
 import { EventStreams } from "./eventStream";
 import { type Fault, FaultInjector, type RandomFaults } from "./faults";
 import { handlePage, PAGE_ROUTES, type PageContext, snapshot } from "./pageRoutes";
@@ -158,29 +159,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       record.body = "[a body above the size limit, not read]";
       log.add(record);
       discardThenClose(req);
-      return reply.fail(
-        res,
-        record,
-        413,
-        {
-          message: `Request body too large: the emulator accepts at most ${maxBodyBytes} bytes.`,
-          type: "invalid_request_error",
-          param: null,
-          code: "request_too_large",
-        },
-        assumed("body-size-limit"),
-      );
+      return reply.fail(res, record, bodyTooLarge(maxBodyBytes), assumed("body-size-limit"));
     }
     const body = parseBody(read.text);
     const record = recordOf(req, clock.nowMs(), read.bytes, body);
     const own = record.path === "/" || record.path.startsWith("/_emulator/");
     if (own && !fromOwnAddress(req, ownHosts)) {
-      return reply.fail(res, record, 421, {
-        message: `The emulator's page and its own endpoints answer only to a Host naming this machine (such as localhost:${port}); to serve them under another name, start it with --allow-host <name>.`,
-        type: "invalid_request_error",
-        param: null,
-        code: "misdirected_request",
-      });
+      return reply.fail(res, record, misdirected(port));
     }
     if (handlePage(page, res, record)) return;
     if (own) return handleControl({ store, faults, reply }, req, res, record, body);
@@ -191,12 +176,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            error: { message: `Emulator failure: ${String(error)}`, type: "server_error", param: null, code: null },
-          }),
-        );
+        const failure = emulatorFailure(error);
+        res.writeHead(failure.status, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: failure.error }));
       }
     });
   });
