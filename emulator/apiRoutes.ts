@@ -17,6 +17,7 @@ import type { RateLimiter } from "./rateLimit";
 import type { RecordedRequest } from "./requestLog";
 import type { Responder } from "./respond";
 import { matchRoute, type Route } from "./routes";
+import type { CreateBody } from "./session";
 import type { Counters, SessionStore } from "./store";
 import { validateCreateBody } from "./validate";
 
@@ -143,7 +144,7 @@ function create(
     reply.fail(res, record, invalidBody(problem));
     return undefined;
   }
-  const request = body as Record<string, any>;
+  const request = body as CreateBody;
   const project = req.headers["openai-project"];
   if (!workflowVisible(context, request.workflow.id, typeof project === "string" ? project : undefined)) {
     reply.fail(
@@ -180,13 +181,13 @@ function cancel(
   const id = decodedId(rawId);
   const session = id === undefined ? undefined : store.ownedBy(id, key);
   if (!session) {
-    const elsewhere = id !== undefined && store.sessions.has(id);
+    const elsewhere = id !== undefined && store.get(id) !== undefined;
     context.reply.fail(res, record, sessionNotFound(id ?? rawId), elsewhere ? assumed("sessions-per-key") : undefined);
     return undefined;
   }
   const wasActive = store.statusOf(session) === "active";
-  store.cancel(session);
-  return { answer: store.view(session), headers: wasActive ? undefined : assumed("cancel-not-active") };
+  const after = store.cancel(session);
+  return { answer: store.view(after), headers: wasActive ? undefined : assumed("cancel-not-active") };
 }
 
 /** The id from the path, or undefined when its %-escapes are malformed (no session has such an id). */

@@ -29,10 +29,10 @@ export function handleControl(
   body: unknown,
 ) {
   if (record.path === "/_emulator/sessions" && req.method === "GET") {
-    const list = [...store.sessions.values()].map((session) => ({
+    const list = store.all().map((session) => ({
       id: session.id,
       user: session.user,
-      workflowId: session.workflowId,
+      workflowId: session.workflow.id,
       expiresAt: session.expiresAt,
       status: store.statusOf(session),
     }));

@@ -7,6 +7,9 @@ export {
   type Fault,
   type FaultKind,
   type RecordedRequest,
+  type SessionSeed,
+  type SessionSnapshot,
+  type SessionStatus,
   startEmulator,
 } from "./server";
 export { validateCreateBody } from "./validate";

@@ -7,7 +7,8 @@ import { PAGE_HTML } from "./pageHtml";
 import type { RecordedRequest, RequestLog } from "./requestLog";
 import type { Responder } from "./respond";
 import { matchRoute, type Route } from "./routes";
-import type { SessionStore, StoredSession } from "./store";
+import type { Session } from "./session";
+import type { SessionStore } from "./store";
 
 /**
  * The live page at the emulator's root and what it calls: a snapshot of sessions and requests,
@@ -50,35 +51,21 @@ function clip(text: string | null): string | null {
 }
 
 /** What the page shows of a session: fields read one by one, never the client secret. */
-function sessionView(store: SessionStore, session: StoredSession) {
-  // A test may put in a session whose stored answer holds only a few fields: read each with care.
-  const response = session.response as {
-    workflow?: { version?: string | null };
-    rate_limits?: { max_requests_per_1_minute?: number };
-    chatkit_configuration?: {
-      file_upload?: { enabled?: boolean; max_files?: number | null; max_file_size?: number | null };
-      history?: { enabled?: boolean; recent_threads?: number | null };
-    };
-  };
-  const upload = response.chatkit_configuration?.file_upload;
-  const history = response.chatkit_configuration?.history;
+function sessionView(store: SessionStore, session: Session) {
+  const { fileUpload, history } = session.chatkitConfiguration;
   return {
     id: session.id,
     user: clip(session.user),
-    workflowId: clip(session.workflowId),
-    workflowVersion: clip(response.workflow?.version ?? null),
+    workflowId: clip(session.workflow.id),
+    workflowVersion: clip(session.workflow.version),
     status: store.statusOf(session),
     createdAt: session.createdAt,
-    lifetimeSeconds: session.lifetimeSeconds ?? session.expiresAt - session.createdAt,
+    lifetimeSeconds: session.lifetimeSeconds,
     expiresAt: session.expiresAt,
-    cancelledAt: session.cancelledAt ?? null,
-    rateLimitPerMinute: response.rate_limits?.max_requests_per_1_minute ?? null,
-    fileUpload: {
-      enabled: upload?.enabled ?? false,
-      maxFiles: upload?.max_files ?? null,
-      maxFileSizeMb: upload?.max_file_size ?? null,
-    },
-    history: { enabled: history?.enabled ?? true, recentThreads: history?.recent_threads ?? null },
+    cancelledAt: session.cancelledAt,
+    rateLimitPerMinute: session.rateLimits.maxRequestsPer1Minute,
+    fileUpload: { enabled: fileUpload.enabled, maxFiles: fileUpload.maxFiles, maxFileSizeMb: fileUpload.maxFileSize },
+    history: { enabled: history.enabled, recentThreads: history.recentThreads },
   };
 }
 
@@ -102,8 +89,8 @@ function requestView(record: RecordedRequest) {
  * many sessions there are and whatever clients sent.
  */
 export function snapshot(context: PageContext) {
-  const all = context.store.sessions;
-  const sessions = [...all.values()]
+  const all = context.store.all();
+  const sessions = all
     .reverse()
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, PAGE_SESSIONS)
@@ -111,7 +98,7 @@ export function snapshot(context: PageContext) {
   return {
     now: context.clock.nowSeconds(),
     teaching: context.teaching,
-    sessionCount: all.size,
+    sessionCount: all.length,
     sessions,
     requests: context.log.latest(PAGE_REQUESTS).map(requestView),
   };
@@ -158,13 +145,12 @@ function control(context: PageContext, res: ServerResponse, record: RecordedRequ
   } catch {
     id = rawId;
   }
-  const session = store.sessions.get(id);
-  if (!session) {
+  const found = store.get(id);
+  if (!found) {
     reply.fail(res, record, sessionNotFound(id));
     return true;
   }
-  if (path.endsWith("/cancel")) store.cancel(session);
-  else store.expireNow(session);
+  const session = path.endsWith("/cancel") ? store.cancel(found) : store.expireNow(found);
   context.changes.notify();
   reply.send(res, record, 200, { id: session.id, status: store.statusOf(session) });
   return true;

@@ -14,7 +14,8 @@ import { handlePage, PAGE_ROUTES, type PageContext, snapshot } from "./pageRoute
 import { RateLimiter } from "./rateLimit";
 import { loggedBody, parseBody, type RecordedRequest, RequestLog } from "./requestLog";
 import { Responder } from "./respond";
-import { type Counters, type SessionStatus, SessionStore, type StoredSession, token } from "./store";
+import type { SessionSnapshot, SessionStatus } from "./session";
+import { type Counters, type SessionSeed, SessionStore, token } from "./store";
 
 /**
  * A local stand-in for the ChatKit sessions API (POST /v1/chatkit/sessions and
@@ -33,7 +34,8 @@ export type { Fault, FaultKind, RandomFaults } from "./faults";
 /** Every route the emulator serves: the API's and its own. FIDELITY.md has a row for each. */
 export const ROUTES = [...API_ROUTES, ...CONTROL_ROUTES, ...PAGE_ROUTES].map(({ method, path }) => ({ method, path }));
 export type { RecordedRequest } from "./requestLog";
-export type { StoredSession } from "./store";
+export type { SessionSnapshot, SessionStatus } from "./session";
+export type { SessionSeed } from "./store";
 
 export interface EmulatorOptions {
   port?: number;
@@ -78,8 +80,6 @@ export interface Emulator {
   readonly port: number;
   /** The latest requests to the API's routes, oldest first (at most requestLogLimit). */
   readonly requests: RecordedRequest[];
-  /** Sessions made, until pruned retainEndedSeconds after they ended. */
-  readonly sessions: Map<string, StoredSession>;
   readonly stats: Counters;
   /** Moves the emulator's clock (expiry and rate limits) by this many seconds. */
   advanceClock(seconds: number): void;
@@ -88,9 +88,12 @@ export interface Emulator {
   /** Forgets queued and random faults. */
   clearFaults(): void;
   setRandomFaults(random: RandomFaults | undefined): void;
-  /** Sessions not cancelled and not expired. */
-  activeSessions(): StoredSession[];
-  statusOf(session: StoredSession): SessionStatus;
+  /** The session with this id as it is now, until forgotten retainEndedSeconds after it ended. */
+  session(id: string): SessionSnapshot | undefined;
+  /** The sessions kept (with this status only, when given), in the order they were made or put back. */
+  listSessions(status?: SessionStatus): SessionSnapshot[];
+  /** Puts back a session recorded elsewhere (a state fixture) under its id, as the key given made it. */
+  restoreSession(seed: SessionSeed): SessionSnapshot;
   close(): Promise<void>;
 }
 
@@ -202,7 +205,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pageUrl: `${root}/`,
     port,
     requests: log.entries,
-    sessions: store.sessions,
     stats: counters,
     advanceClock: (seconds) => {
       clock.advance(seconds);
@@ -213,8 +215,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     setRandomFaults: (random) => faults.setRandom(random),
-    activeSessions: () => store.active(),
-    statusOf: (session) => store.statusOf(session),
+    session: (id) => {
+      const session = store.get(id);
+      return session && store.snapshot(session);
+    },
+    listSessions: (status) =>
+      store
+        .all()
+        .map((session) => store.snapshot(session))
+        .filter((session) => status === undefined || session.status === status),
+    restoreSession: (seed) => {
+      const session = store.snapshot(store.restore(seed));
+      changes.notify();
+      return session;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         changes.stop();

@@ -63,7 +63,7 @@ describe("pulumi up interrupted during a create, and the recovery", function () 
     return { code, output };
   }
 
-  const liveIds = () => emulator.activeSessions().map((session) => session.id);
+  const liveIds = () => emulator.listSessions("active").map((session) => session.id);
   const idsInState = async (engine: EngineStack) =>
     ((await engine.exportState()).deployment.resources ?? [])
       .filter((resource: any) => String(resource.type).startsWith("pulumi-nodejs:dynamic"))
@@ -125,7 +125,7 @@ describe("pulumi up interrupted during a create, and the recovery", function () 
       assert.equal((await engine.cli(["destroy", "--yes"])).code, 0);
       const left = liveIds().filter((id) => !before.has(id));
       assert.deepEqual(left, orphans, "only the killed run's session is live, outside the state");
-      const orphan = emulator.sessions.get(orphans[0]!)!;
+      const orphan = emulator.session(orphans[0]!)!;
       assert.ok(orphan.expiresAt - orphan.createdAt <= 600, "and it lives at most its expiresAfter");
     });
   }
