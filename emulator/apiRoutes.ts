@@ -1,11 +1,10 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { assumed } from "./assumptions";
 import { authenticate, bearerOf, betaHeaderProblem } from "./auth";
 import {
   clientSecretEnded,
   injectedFault,
   invalidBody,
-  invalidUrl,
   notJsonBody,
   rateLimited,
   sessionNotFound,
@@ -16,7 +15,7 @@ import type { Fault, FaultEndpoint, FaultInjector } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { RecordedRequest } from "./requestLog";
 import type { Responder } from "./respond";
-import { matchRoute, type Route } from "./routes";
+import { decodedParam, type Exchange, type Route } from "./routes";
 import type { CreateBody } from "./session";
 import type { Counters, SessionStore } from "./store";
 import { validateCreateBody } from "./validate";
@@ -40,25 +39,35 @@ export interface ApiContext {
 
 /** The API's routes the emulator serves; any other method and path is answered 404 "Invalid URL". */
 export const API_ROUTES = [
-  { method: "POST", path: "/v1/chatkit/sessions", endpoint: "create" },
-  { method: "POST", path: "/v1/chatkit/sessions/{session_id}/cancel", endpoint: "cancel" },
-  { method: "GET", path: "/v1/chatkit/threads", endpoint: "threads" },
-] as const satisfies readonly (Route & { endpoint: string })[];
+  {
+    method: "POST",
+    path: "/v1/chatkit/sessions",
+    handle: (context, exchange) => sessionCall(context, exchange, "create", (key) => create(context, exchange, key)),
+  },
+  {
+    method: "POST",
+    path: "/v1/chatkit/sessions/{session_id}/cancel",
+    handle: (context, exchange) => sessionCall(context, exchange, "cancel", (key) => cancel(context, exchange, key)),
+  },
+  {
+    method: "GET",
+    path: "/v1/chatkit/threads",
+    handle: listThreads,
+  },
+] as const satisfies readonly Route<ApiContext>[];
 
-export async function handleApi(
+/**
+ * A call on a session (create or cancel), in order: fault injection, authentication, the beta
+ * header, the rate limit, then the endpoint's own action (`act`, given the caller's key), whose
+ * answer a fault that acts after acting may then spoil.
+ */
+async function sessionCall(
   context: ApiContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  record: RecordedRequest,
-  body: unknown,
+  { req, res, record }: Exchange,
+  endpoint: FaultEndpoint,
+  act: (key: string) => Outcome | undefined,
 ): Promise<void> {
   const { reply } = context;
-  const matched = matchRoute(API_ROUTES, record.method, record.path);
-  if (!matched) {
-    return reply.fail(res, record, invalidUrl(record.method, record.path));
-  }
-  if (matched.route.endpoint === "threads") return listThreads(context, req, res, record);
-  const endpoint: FaultEndpoint = matched.route.endpoint;
 
   const fault = context.faults.take(endpoint);
   if (fault) {
@@ -80,10 +89,7 @@ export async function handleApi(
     });
   }
 
-  const outcome =
-    endpoint === "create"
-      ? create(context, req, res, record, body, auth.key)
-      : cancel(context, res, record, auth.key, matched.params[0] ?? "");
+  const outcome = act(auth.key);
   if (!outcome) return;
   const { answer, headers } = outcome;
 
@@ -126,14 +132,7 @@ function workflowVisible(context: ApiContext, id: string, project: string | unde
 }
 
 /** Validates and creates; answers the error itself and gives undefined when the body is refused. */
-function create(
-  context: ApiContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  record: RecordedRequest,
-  body: unknown,
-  key: string,
-): Outcome | undefined {
+function create(context: ApiContext, { req, res, record, body }: Exchange, key: string): Outcome | undefined {
   const { reply } = context;
   if (typeof body === "string") {
     reply.fail(res, record, notJsonBody());
@@ -170,15 +169,10 @@ function create(
  * Cancel: an active session becomes cancelled and its client secret stops working at once; an
  * expired or already cancelled one is answered as it is. Another project's session is not found.
  */
-function cancel(
-  context: ApiContext,
-  res: ServerResponse,
-  record: RecordedRequest,
-  key: string,
-  rawId: string,
-): Outcome | undefined {
+function cancel(context: ApiContext, { res, record, params }: Exchange, key: string): Outcome | undefined {
   const { store } = context;
-  const id = decodedId(rawId);
+  const rawId = params[0] ?? "";
+  const id = decodedParam(rawId);
   const session = id === undefined ? undefined : store.ownedBy(id, key);
   if (!session) {
     const elsewhere = id !== undefined && store.get(id) !== undefined;
@@ -190,22 +184,13 @@ function cancel(
   return { answer: store.view(after), headers: wasActive ? undefined : assumed("cancel-not-active") };
 }
 
-/** The id from the path, or undefined when its %-escapes are malformed (no session has such an id). */
-function decodedId(raw: string): string | undefined {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * GET /v1/chatkit/threads with an API key (documented) or, as our assumption, with a session's
  * client secret as bearer token, the way the pipeline example's smoke step calls it. Threads are
  * not emulated, so the list is empty; a cancelled or expired secret is refused. Both answers are
  * marked as assumptions.
  */
-function listThreads(context: ApiContext, req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
+function listThreads(context: ApiContext, { req, res, record }: Exchange) {
   const { reply, store } = context;
   const session = store.bySecret(bearerOf(req));
   if (session) {

@@ -1,4 +1,3 @@
-import type { ServerResponse } from "node:http";
 import type { Changes } from "./changes";
 import type { Clock } from "./clock";
 import { sessionNotFound, teachingOff, tooManyStreams } from "./errors";
@@ -6,7 +5,7 @@ import type { EventStreams } from "./eventStream";
 import { PAGE_HTML } from "./pageHtml";
 import type { RecordedRequest, RequestLog } from "./requestLog";
 import type { Responder } from "./respond";
-import { matchRoute, type Route } from "./routes";
+import { decodedParam, type Exchange, type Route } from "./routes";
 import type { Session } from "./session";
 import type { SessionStore } from "./store";
 
@@ -16,14 +15,6 @@ import type { SessionStore } from "./store";
  * teaching controls, cancel and expire-now for a session. Nothing here ever carries a client
  * secret, an API key, a header or a body: the snapshot is built field by field.
  */
-
-export const PAGE_ROUTES = [
-  { method: "GET", path: "/" },
-  { method: "GET", path: "/_emulator/state" },
-  { method: "GET", path: "/_emulator/events" },
-  { method: "POST", path: "/_emulator/sessions/{session_id}/cancel" },
-  { method: "POST", path: "/_emulator/sessions/{session_id}/expire" },
-] as const satisfies readonly Route[];
 
 export interface PageContext {
   store: SessionStore;
@@ -104,54 +95,57 @@ export function snapshot(context: PageContext) {
   };
 }
 
-export function handlePage(context: PageContext, res: ServerResponse, record: RecordedRequest) {
-  const { reply } = context;
-  const matched = matchRoute(PAGE_ROUTES, record.method, record.path);
-  if (!matched) return false;
-  const path = matched.route.path;
-  if (path === "/") {
-    res.writeHead(200, {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy":
-        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      "x-content-type-options": "nosniff",
-    });
-    res.end(PAGE_HTML);
-    return true;
-  }
-  if (path === "/_emulator/state") {
-    reply.send(res, record, 200, snapshot(context), { "cache-control": "no-store" });
-    return true;
-  }
-  if (path === "/_emulator/events") {
-    if (!context.streams.open(res)) {
-      reply.fail(res, record, tooManyStreams(context.streams.maxStreams), { "retry-after": "5" });
-    }
-    return true;
-  }
-  return control(context, res, record, path, matched.params[0] ?? "");
-}
+/** The page's routes: the page, its state as JSON and as a stream, and its teaching controls. */
+export const PAGE_ROUTES = [
+  {
+    method: "GET",
+    path: "/",
+    handle: (_context, { res }) => {
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        "content-security-policy":
+          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "x-content-type-options": "nosniff",
+      });
+      res.end(PAGE_HTML);
+    },
+  },
+  {
+    method: "GET",
+    path: "/_emulator/state",
+    handle: (context, { res, record }) =>
+      context.reply.send(res, record, 200, snapshot(context), { "cache-control": "no-store" }),
+  },
+  {
+    method: "GET",
+    path: "/_emulator/events",
+    handle: (context, { res, record }) => {
+      if (context.streams.open(res)) return;
+      context.reply.fail(res, record, tooManyStreams(context.streams.maxStreams), { "retry-after": "5" });
+    },
+  },
+  {
+    method: "POST",
+    path: "/_emulator/sessions/{session_id}/cancel",
+    handle: (context, exchange) => teach(context, exchange, (session) => context.store.cancel(session)),
+  },
+  {
+    method: "POST",
+    path: "/_emulator/sessions/{session_id}/expire",
+    handle: (context, exchange) => teach(context, exchange, (session) => context.store.expireNow(session)),
+  },
+] as const satisfies readonly Route<PageContext>[];
 
-function control(context: PageContext, res: ServerResponse, record: RecordedRequest, path: string, rawId: string) {
+/** A teaching control: applies `act` to the session in the path, when teaching controls are on. */
+function teach(context: PageContext, { res, record, params }: Exchange, act: (session: Session) => Session) {
   const { reply, store } = context;
-  if (!context.teaching) {
-    reply.fail(res, record, teachingOff());
-    return true;
-  }
-  let id: string;
-  try {
-    id = decodeURIComponent(rawId);
-  } catch {
-    id = rawId;
-  }
-  const found = store.get(id);
-  if (!found) {
-    reply.fail(res, record, sessionNotFound(id));
-    return true;
-  }
-  const session = path.endsWith("/cancel") ? store.cancel(found) : store.expireNow(found);
+  if (!context.teaching) return reply.fail(res, record, teachingOff());
+  const rawId = params[0] ?? "";
+  const id = decodedParam(rawId);
+  const found = id === undefined ? undefined : store.get(id);
+  if (!found) return reply.fail(res, record, sessionNotFound(id ?? rawId));
+  const session = act(found);
   context.changes.notify();
   reply.send(res, record, 200, { id: session.id, status: store.statusOf(session) });
-  return true;
 }

@@ -1,19 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { fromOwnAddress, hostsFor } from "./address";
-import { API_ROUTES, type ApiContext, handleApi } from "./apiRoutes";
+import { API_ROUTES, type ApiContext } from "./apiRoutes";
 import { assumed } from "./assumptions";
 import { discardThenClose, readBody } from "./body";
 import { Changes } from "./changes";
 import { Clock } from "./clock";
-import { CONTROL_ROUTES, handleControl } from "./controlRoutes";
-import { bodyTooLarge, emulatorFailure, misdirected } from "./errors";
+import { CONTROL_ROUTES } from "./controlRoutes";
+import { bodyTooLarge, emulatorFailure, invalidUrl, misdirected, unknownControl } from "./errors";
 import { EventStreams } from "./eventStream";
 import { type Fault, FaultInjector, type RandomFaults } from "./faults";
-import { handlePage, PAGE_ROUTES, type PageContext, snapshot } from "./pageRoutes";
+import { PAGE_ROUTES, type PageContext, snapshot } from "./pageRoutes";
 import { RateLimiter } from "./rateLimit";
 import { loggedBody, parseBody, type RecordedRequest, RequestLog } from "./requestLog";
 import { Responder } from "./respond";
+import { Router } from "./routes";
 import type { SessionSnapshot, SessionStatus } from "./session";
 import { type Counters, type SessionSeed, SessionStore, token } from "./store";
 
@@ -144,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reply,
     teaching: options.teachingControls === true,
   };
+  const router = new Router().add(API_ROUTES, api).add(CONTROL_ROUTES, { store, faults, reply }).add(PAGE_ROUTES, page);
   let ownHosts: string[] = [];
   let port = 0;
 
@@ -170,10 +172,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (own && !fromOwnAddress(req, ownHosts)) {
       return reply.fail(res, record, misdirected(port));
     }
-    if (handlePage(page, res, record)) return;
-    if (own) return handleControl({ store, faults, reply }, req, res, record, body);
-    log.add(record);
-    await handleApi(api, req, res, record, body);
+    // The API's requests are logged for tests and the page; the page's and the controls' are not.
+    if (!own) log.add(record);
+    const matched = router.match(record.method, record.path);
+    if (matched) return matched.handle({ req, res, record, body, params: matched.params });
+    reply.fail(res, record, own ? unknownControl(record.path) : invalidUrl(record.method, record.path));
   }
 
   const server: Server = createServer((req, res) => {
