@@ -1,11 +1,22 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { assumed } from "./assumptions";
-import { authenticate, bearerOf, missingBetaHeader } from "./auth";
+import { authenticate, bearerOf, betaHeaderProblem } from "./auth";
+import {
+  clientSecretEnded,
+  injectedFault,
+  invalidBody,
+  notJsonBody,
+  rateLimited,
+  sessionNotFound,
+  storeFull,
+  workflowNotFound,
+} from "./errors";
 import type { Fault, FaultEndpoint, FaultInjector } from "./faults";
 import type { RateLimiter } from "./rateLimit";
 import type { RecordedRequest } from "./requestLog";
 import type { Responder } from "./respond";
-import { matchRoute, type Route } from "./routes";
+import { decodedParam, type Exchange, type Route } from "./routes";
+import type { CreateBody } from "./session";
 import type { Counters, SessionStore } from "./store";
 import { validateCreateBody } from "./validate";
 
@@ -28,30 +39,35 @@ export interface ApiContext {
 
 /** The API's routes the emulator serves; any other method and path is answered 404 "Invalid URL". */
 export const API_ROUTES = [
-  { method: "POST", path: "/v1/chatkit/sessions", endpoint: "create" },
-  { method: "POST", path: "/v1/chatkit/sessions/{session_id}/cancel", endpoint: "cancel" },
-  { method: "GET", path: "/v1/chatkit/threads", endpoint: "threads" },
-] as const satisfies readonly (Route & { endpoint: string })[];
+  {
+    method: "POST",
+    path: "/v1/chatkit/sessions",
+    handle: (context, exchange) => sessionCall(context, exchange, "create", (key) => create(context, exchange, key)),
+  },
+  {
+    method: "POST",
+    path: "/v1/chatkit/sessions/{session_id}/cancel",
+    handle: (context, exchange) => sessionCall(context, exchange, "cancel", (key) => cancel(context, exchange, key)),
+  },
+  {
+    method: "GET",
+    path: "/v1/chatkit/threads",
+    handle: listThreads,
+  },
+] as const satisfies readonly Route<ApiContext>[];
 
-export async function handleApi(
+/**
+ * A call on a session (create or cancel), in order: fault injection, authentication, the beta
+ * header, the rate limit, then the endpoint's own action (`act`, given the caller's key), whose
+ * answer a fault that acts after acting may then spoil.
+ */
+async function sessionCall(
   context: ApiContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  record: RecordedRequest,
-  body: unknown,
+  { req, res, record }: Exchange,
+  endpoint: FaultEndpoint,
+  act: (key: string) => Outcome | undefined,
 ): Promise<void> {
   const { reply } = context;
-  const matched = matchRoute(API_ROUTES, record.method, record.path);
-  if (!matched) {
-    return reply.fail(res, record, 404, {
-      message: `Invalid URL (${record.method} ${record.path})`,
-      type: "invalid_request_error",
-      param: null,
-      code: null,
-    });
-  }
-  if (matched.route.endpoint === "threads") return listThreads(context, req, res, record);
-  const endpoint: FaultEndpoint = matched.route.endpoint;
 
   const fault = context.faults.take(endpoint);
   if (fault) {
@@ -60,34 +76,20 @@ export async function handleApi(
   }
 
   const auth = authenticate(req, context.apiKeys);
-  if ("error" in auth) return reply.fail(res, record, auth.status, auth.error);
-  const beta = missingBetaHeader(req);
-  if (beta) return reply.fail(res, record, 400, beta, assumed("beta-header-required"));
+  if ("error" in auth) return reply.fail(res, record, auth);
+  const beta = betaHeaderProblem(req);
+  if (beta) return reply.fail(res, record, beta, assumed("beta-header-required"));
   const wait = context.limiter.take(auth.key);
   if (wait !== undefined) {
     context.counters.rateLimited++;
-    return reply.fail(
-      res,
-      record,
-      429,
-      {
-        message: "Rate limit reached for requests. Please try again later.",
-        type: "requests",
-        param: null,
-        code: "rate_limit_exceeded",
-      },
-      {
-        "retry-after": String(Math.ceil(wait / 1000)),
-        "retry-after-ms": String(Math.ceil(wait)),
-        ...assumed("rate-limit-window"),
-      },
-    );
+    return reply.fail(res, record, rateLimited(), {
+      "retry-after": String(Math.ceil(wait / 1000)),
+      "retry-after-ms": String(Math.ceil(wait)),
+      ...assumed("rate-limit-window"),
+    });
   }
 
-  const outcome =
-    endpoint === "create"
-      ? create(context, req, res, record, body, auth.key)
-      : cancel(context, res, record, auth.key, matched.params[0] ?? "");
+  const outcome = act(auth.key);
   if (!outcome) return;
   const { answer, headers } = outcome;
 
@@ -116,18 +118,10 @@ async function answeredByFault(
     return true;
   }
   if (fault.kind !== "status") return false;
-  const status = fault.status ?? 500;
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
   if (fault.retryAfterMs !== undefined) headers["retry-after-ms"] = String(fault.retryAfterMs);
-  const type = status === 429 ? "requests" : status >= 500 ? "server_error" : "invalid_request_error";
-  reply.fail(
-    res,
-    record,
-    status,
-    { message: `Injected fault: HTTP ${status}.`, type, param: null, code: null },
-    headers,
-  );
+  reply.fail(res, record, injectedFault(fault.status ?? 500), headers);
   return true;
 }
 
@@ -138,61 +132,34 @@ function workflowVisible(context: ApiContext, id: string, project: string | unde
 }
 
 /** Validates and creates; answers the error itself and gives undefined when the body is refused. */
-function create(
-  context: ApiContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  record: RecordedRequest,
-  body: unknown,
-  key: string,
-): Outcome | undefined {
+function create(context: ApiContext, { req, res, record, body }: Exchange, key: string): Outcome | undefined {
   const { reply } = context;
   if (typeof body === "string") {
-    reply.fail(res, record, 400, {
-      message:
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)",
-      type: "invalid_request_error",
-      param: null,
-      code: null,
-    });
+    reply.fail(res, record, notJsonBody());
     return undefined;
   }
   const problem = validateCreateBody(body === undefined ? {} : body);
   if (problem) {
-    reply.fail(res, record, 400, problem);
+    reply.fail(res, record, invalidBody(problem));
     return undefined;
   }
-  const request = body as Record<string, any>;
+  const request = body as CreateBody;
   const project = req.headers["openai-project"];
   if (!workflowVisible(context, request.workflow.id, typeof project === "string" ? project : undefined)) {
     reply.fail(
       res,
       record,
-      404,
-      {
-        message: `Workflow with id '${request.workflow.id}' not found.`,
-        type: "invalid_request_error",
-        param: null,
-        code: null,
-      },
+      workflowNotFound(request.workflow.id),
       context.workflows ? undefined : assumed("workflow-exists"),
     );
     return undefined;
   }
   const made = context.store.create(request, key);
   if ("full" in made) {
-    reply.fail(
-      res,
-      record,
-      429,
-      {
-        message: `The emulator's session store is full: it keeps at most ${context.store.maxBytes} bytes of sessions (maxStoredBytes) and this one needs ${made.neededBytes}; ended sessions are forgotten first. Try again once a session ends, or cancel one.`,
-        type: "requests",
-        param: null,
-        code: "session_store_full",
-      },
-      { "retry-after": String(made.retryAfterSeconds), ...assumed("session-store-limit") },
-    );
+    reply.fail(res, record, storeFull(context.store.maxBytes, made.neededBytes), {
+      "retry-after": String(made.retryAfterSeconds),
+      ...assumed("session-store-limit"),
+    });
     return undefined;
   }
   return { answer: context.store.view(made) };
@@ -202,44 +169,19 @@ function create(
  * Cancel: an active session becomes cancelled and its client secret stops working at once; an
  * expired or already cancelled one is answered as it is. Another project's session is not found.
  */
-function cancel(
-  context: ApiContext,
-  res: ServerResponse,
-  record: RecordedRequest,
-  key: string,
-  rawId: string,
-): Outcome | undefined {
+function cancel(context: ApiContext, { res, record, params }: Exchange, key: string): Outcome | undefined {
   const { store } = context;
-  const id = decodedId(rawId);
+  const rawId = params[0] ?? "";
+  const id = decodedParam(rawId);
   const session = id === undefined ? undefined : store.ownedBy(id, key);
   if (!session) {
-    const elsewhere = id !== undefined && store.sessions.has(id);
-    context.reply.fail(
-      res,
-      record,
-      404,
-      {
-        message: `Chatkit Session with id '${id ?? rawId}' not found.`,
-        type: "invalid_request_error",
-        param: null,
-        code: null,
-      },
-      elsewhere ? assumed("sessions-per-key") : undefined,
-    );
+    const elsewhere = id !== undefined && store.get(id) !== undefined;
+    context.reply.fail(res, record, sessionNotFound(id ?? rawId), elsewhere ? assumed("sessions-per-key") : undefined);
     return undefined;
   }
   const wasActive = store.statusOf(session) === "active";
-  store.cancel(session);
-  return { answer: store.view(session), headers: wasActive ? undefined : assumed("cancel-not-active") };
-}
-
-/** The id from the path, or undefined when its %-escapes are malformed (no session has such an id). */
-function decodedId(raw: string): string | undefined {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return undefined;
-  }
+  const after = store.cancel(session);
+  return { answer: store.view(after), headers: wasActive ? undefined : assumed("cancel-not-active") };
 }
 
 /**
@@ -248,28 +190,17 @@ function decodedId(raw: string): string | undefined {
  * not emulated, so the list is empty; a cancelled or expired secret is refused. Both answers are
  * marked as assumptions.
  */
-function listThreads(context: ApiContext, req: IncomingMessage, res: ServerResponse, record: RecordedRequest) {
+function listThreads(context: ApiContext, { req, res, record }: Exchange) {
   const { reply, store } = context;
   const session = store.bySecret(bearerOf(req));
   if (session) {
     const status = store.statusOf(session);
     if (status !== "active") {
-      return reply.fail(
-        res,
-        record,
-        401,
-        {
-          message: `This ChatKit session is ${status}; its client secret can no longer be used.`,
-          type: "invalid_request_error",
-          param: null,
-          code: "invalid_client_secret",
-        },
-        assumed("threads-client-secret"),
-      );
+      return reply.fail(res, record, clientSecretEnded(status), assumed("threads-client-secret"));
     }
   } else {
     const auth = authenticate(req, context.apiKeys);
-    if ("error" in auth) return reply.fail(res, record, auth.status, auth.error);
+    if ("error" in auth) return reply.fail(res, record, auth);
   }
   const marks = session ? assumed("threads-client-secret", "threads-not-emulated") : assumed("threads-not-emulated");
   reply.send(res, record, 200, { object: "list", data: [], first_id: null, last_id: null, has_more: false }, marks);

@@ -1,12 +1,13 @@
-import type { ServerResponse } from "node:http";
 import type { Changes } from "./changes";
 import type { Clock } from "./clock";
+import { sessionNotFound, teachingOff, tooManyStreams } from "./errors";
 import type { EventStreams } from "./eventStream";
 import { PAGE_HTML } from "./pageHtml";
 import type { RecordedRequest, RequestLog } from "./requestLog";
 import type { Responder } from "./respond";
-import { matchRoute, type Route } from "./routes";
-import type { SessionStore, StoredSession } from "./store";
+import { decodedParam, type Exchange, type Route } from "./routes";
+import type { Session } from "./session";
+import type { SessionStore } from "./store";
 
 /**
  * The live page at the emulator's root and what it calls: a snapshot of sessions and requests,
@@ -14,14 +15,6 @@ import type { SessionStore, StoredSession } from "./store";
  * teaching controls, cancel and expire-now for a session. Nothing here ever carries a client
  * secret, an API key, a header or a body: the snapshot is built field by field.
  */
-
-export const PAGE_ROUTES = [
-  { method: "GET", path: "/" },
-  { method: "GET", path: "/_emulator/state" },
-  { method: "GET", path: "/_emulator/events" },
-  { method: "POST", path: "/_emulator/sessions/{session_id}/cancel" },
-  { method: "POST", path: "/_emulator/sessions/{session_id}/expire" },
-] as const satisfies readonly Route[];
 
 export interface PageContext {
   store: SessionStore;
@@ -49,35 +42,21 @@ function clip(text: string | null): string | null {
 }
 
 /** What the page shows of a session: fields read one by one, never the client secret. */
-function sessionView(store: SessionStore, session: StoredSession) {
-  // A test may put in a session whose stored answer holds only a few fields: read each with care.
-  const response = session.response as {
-    workflow?: { version?: string | null };
-    rate_limits?: { max_requests_per_1_minute?: number };
-    chatkit_configuration?: {
-      file_upload?: { enabled?: boolean; max_files?: number | null; max_file_size?: number | null };
-      history?: { enabled?: boolean; recent_threads?: number | null };
-    };
-  };
-  const upload = response.chatkit_configuration?.file_upload;
-  const history = response.chatkit_configuration?.history;
+function sessionView(store: SessionStore, session: Session) {
+  const { fileUpload, history } = session.chatkitConfiguration;
   return {
     id: session.id,
     user: clip(session.user),
-    workflowId: clip(session.workflowId),
-    workflowVersion: clip(response.workflow?.version ?? null),
+    workflowId: clip(session.workflow.id),
+    workflowVersion: clip(session.workflow.version),
     status: store.statusOf(session),
     createdAt: session.createdAt,
-    lifetimeSeconds: session.lifetimeSeconds ?? session.expiresAt - session.createdAt,
+    lifetimeSeconds: session.lifetimeSeconds,
     expiresAt: session.expiresAt,
-    cancelledAt: session.cancelledAt ?? null,
-    rateLimitPerMinute: response.rate_limits?.max_requests_per_1_minute ?? null,
-    fileUpload: {
-      enabled: upload?.enabled ?? false,
-      maxFiles: upload?.max_files ?? null,
-      maxFileSizeMb: upload?.max_file_size ?? null,
-    },
-    history: { enabled: history?.enabled ?? true, recentThreads: history?.recent_threads ?? null },
+    cancelledAt: session.cancelledAt,
+    rateLimitPerMinute: session.rateLimits.maxRequestsPer1Minute,
+    fileUpload: { enabled: fileUpload.enabled, maxFiles: fileUpload.maxFiles, maxFileSizeMb: fileUpload.maxFileSize },
+    history: { enabled: history.enabled, recentThreads: history.recentThreads },
   };
 }
 
@@ -101,8 +80,8 @@ function requestView(record: RecordedRequest) {
  * many sessions there are and whatever clients sent.
  */
 export function snapshot(context: PageContext) {
-  const all = context.store.sessions;
-  const sessions = [...all.values()]
+  const all = context.store.all();
+  const sessions = all
     .reverse()
     .sort((a, b) => b.createdAt - a.createdAt)
     .slice(0, PAGE_SESSIONS)
@@ -110,82 +89,63 @@ export function snapshot(context: PageContext) {
   return {
     now: context.clock.nowSeconds(),
     teaching: context.teaching,
-    sessionCount: all.size,
+    sessionCount: all.length,
     sessions,
     requests: context.log.latest(PAGE_REQUESTS).map(requestView),
   };
 }
 
-export function handlePage(context: PageContext, res: ServerResponse, record: RecordedRequest) {
-  const { reply } = context;
-  const matched = matchRoute(PAGE_ROUTES, record.method, record.path);
-  if (!matched) return false;
-  const path = matched.route.path;
-  if (path === "/") {
-    res.writeHead(200, {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy":
-        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      "x-content-type-options": "nosniff",
-    });
-    res.end(PAGE_HTML);
-    return true;
-  }
-  if (path === "/_emulator/state") {
-    reply.send(res, record, 200, snapshot(context), { "cache-control": "no-store" });
-    return true;
-  }
-  if (path === "/_emulator/events") {
-    if (!context.streams.open(res)) {
-      reply.fail(
-        res,
-        record,
-        503,
-        {
-          message: `Too many live pages are open: the emulator streams to at most ${context.streams.maxStreams} at once. Close some and try again.`,
-          type: "server_error",
-          param: null,
-          code: "too_many_streams",
-        },
-        { "retry-after": "5" },
-      );
-    }
-    return true;
-  }
-  return control(context, res, record, path, matched.params[0] ?? "");
-}
+/** The page's routes: the page, its state as JSON and as a stream, and its teaching controls. */
+export const PAGE_ROUTES = [
+  {
+    method: "GET",
+    path: "/",
+    handle: (_context, { res }) => {
+      res.writeHead(200, {
+        "content-type": "text/html; charset=utf-8",
+        "cache-control": "no-store",
+        "content-security-policy":
+          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "x-content-type-options": "nosniff",
+      });
+      res.end(PAGE_HTML);
+    },
+  },
+  {
+    method: "GET",
+    path: "/_emulator/state",
+    handle: (context, { res, record }) =>
+      context.reply.send(res, record, 200, snapshot(context), { "cache-control": "no-store" }),
+  },
+  {
+    method: "GET",
+    path: "/_emulator/events",
+    handle: (context, { res, record }) => {
+      if (context.streams.open(res)) return;
+      context.reply.fail(res, record, tooManyStreams(context.streams.maxStreams), { "retry-after": "5" });
+    },
+  },
+  {
+    method: "POST",
+    path: "/_emulator/sessions/{session_id}/cancel",
+    handle: (context, exchange) => teach(context, exchange, (session) => context.store.cancel(session)),
+  },
+  {
+    method: "POST",
+    path: "/_emulator/sessions/{session_id}/expire",
+    handle: (context, exchange) => teach(context, exchange, (session) => context.store.expireNow(session)),
+  },
+] as const satisfies readonly Route<PageContext>[];
 
-function control(context: PageContext, res: ServerResponse, record: RecordedRequest, path: string, rawId: string) {
+/** A teaching control: applies `act` to the session in the path, when teaching controls are on. */
+function teach(context: PageContext, { res, record, params }: Exchange, act: (session: Session) => Session) {
   const { reply, store } = context;
-  if (!context.teaching) {
-    reply.fail(res, record, 403, {
-      message: "Teaching controls are off: start the emulator with --teach to cancel or expire sessions from the page.",
-      type: "invalid_request_error",
-      param: null,
-      code: "teaching_controls_off",
-    });
-    return true;
-  }
-  let id: string;
-  try {
-    id = decodeURIComponent(rawId);
-  } catch {
-    id = rawId;
-  }
-  const session = store.sessions.get(id);
-  if (!session) {
-    reply.fail(res, record, 404, {
-      message: `Chatkit Session with id '${id}' not found.`,
-      type: "invalid_request_error",
-      param: null,
-      code: null,
-    });
-    return true;
-  }
-  if (path.endsWith("/cancel")) store.cancel(session);
-  else store.expireNow(session);
+  if (!context.teaching) return reply.fail(res, record, teachingOff());
+  const rawId = params[0] ?? "";
+  const id = decodedParam(rawId);
+  const found = id === undefined ? undefined : store.get(id);
+  if (!found) return reply.fail(res, record, sessionNotFound(id ?? rawId));
+  const session = act(found);
   context.changes.notify();
   reply.send(res, record, 200, { id: session.id, status: store.statusOf(session) });
-  return true;
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { ASSUMPTION_HEADER } from "./assumptions";
+import type { ApiError } from "./errors";
 import type { RecordedRequest } from "./requestLog";
-import type { ApiErrorBody } from "./validate";
 
 /** Writes answers the API's way (JSON, x-request-id) and reports each on the emulator's log line. */
 export class Responder {
@@ -25,8 +25,7 @@ export class Responder {
   fail(
     res: ServerResponse,
     record: RecordedRequest,
-    status: number,
-    error: ApiErrorBody,
+    { status, error }: ApiError,
     headers?: Record<string, string>,
   ): void {
     // The 401 for a wrong key quotes a masked fragment of it: the log keeps no part of a key.

@@ -1,19 +1,22 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { fromOwnAddress, hostsFor } from "./address";
-import { API_ROUTES, type ApiContext, handleApi } from "./apiRoutes";
+import { API_ROUTES, type ApiContext } from "./apiRoutes";
 import { assumed } from "./assumptions";
 import { discardThenClose, readBody } from "./body";
 import { Changes } from "./changes";
 import { Clock } from "./clock";
-import { CONTROL_ROUTES, handleControl } from "./controlRoutes";
+import { CONTROL_ROUTES } from "./controlRoutes";
+import { bodyTooLarge, emulatorFailure, invalidUrl, misdirected, unknownControl } from "./errors";
 import { EventStreams } from "./eventStream";
 import { type Fault, FaultInjector, type RandomFaults } from "./faults";
-import { handlePage, PAGE_ROUTES, type PageContext, snapshot } from "./pageRoutes";
+import { PAGE_ROUTES, type PageContext, snapshot } from "./pageRoutes";
 import { RateLimiter } from "./rateLimit";
 import { loggedBody, parseBody, type RecordedRequest, RequestLog } from "./requestLog";
 import { Responder } from "./respond";
-import { type Counters, type SessionStatus, SessionStore, type StoredSession, token } from "./store";
+import { Router } from "./routes";
+import type { SessionSnapshot, SessionStatus } from "./session";
+import { type Counters, type SessionSeed, SessionStore, token } from "./store";
 
 /**
  * A local stand-in for the ChatKit sessions API (POST /v1/chatkit/sessions and
@@ -32,7 +35,8 @@ export type { Fault, FaultKind, RandomFaults } from "./faults";
 /** Every route the emulator serves: the API's and its own. FIDELITY.md has a row for each. */
 export const ROUTES = [...API_ROUTES, ...CONTROL_ROUTES, ...PAGE_ROUTES].map(({ method, path }) => ({ method, path }));
 export type { RecordedRequest } from "./requestLog";
-export type { StoredSession } from "./store";
+export type { SessionSnapshot, SessionStatus } from "./session";
+export type { SessionSeed } from "./store";
 
 export interface EmulatorOptions {
   port?: number;
@@ -77,8 +81,6 @@ export interface Emulator {
   readonly port: number;
   /** The latest requests to the API's routes, oldest first (at most requestLogLimit). */
   readonly requests: RecordedRequest[];
-  /** Sessions made, until pruned retainEndedSeconds after they ended. */
-  readonly sessions: Map<string, StoredSession>;
   readonly stats: Counters;
   /** Moves the emulator's clock (expiry and rate limits) by this many seconds. */
   advanceClock(seconds: number): void;
@@ -87,9 +89,12 @@ export interface Emulator {
   /** Forgets queued and random faults. */
   clearFaults(): void;
   setRandomFaults(random: RandomFaults | undefined): void;
-  /** Sessions not cancelled and not expired. */
-  activeSessions(): StoredSession[];
-  statusOf(session: StoredSession): SessionStatus;
+  /** The session with this id as it is now, until forgotten retainEndedSeconds after it ended. */
+  session(id: string): SessionSnapshot | undefined;
+  /** The sessions kept (with this status only, when given), in the order they were made or put back. */
+  listSessions(status?: SessionStatus): SessionSnapshot[];
+  /** Puts back a session recorded elsewhere (a state fixture) under its id, as the key given made it. */
+  restoreSession(seed: SessionSeed): SessionSnapshot;
   close(): Promise<void>;
 }
 
@@ -140,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reply,
     teaching: options.teachingControls === true,
   };
+  const router = new Router().add(API_ROUTES, api).add(CONTROL_ROUTES, { store, faults, reply }).add(PAGE_ROUTES, page);
   let ownHosts: string[] = [];
   let port = 0;
 
@@ -158,45 +164,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       record.body = "[a body above the size limit, not read]";
       log.add(record);
       discardThenClose(req);
-      return reply.fail(
-        res,
-        record,
-        413,
-        {
-          message: `Request body too large: the emulator accepts at most ${maxBodyBytes} bytes.`,
-          type: "invalid_request_error",
-          param: null,
-          code: "request_too_large",
-        },
-        assumed("body-size-limit"),
-      );
+      return reply.fail(res, record, bodyTooLarge(maxBodyBytes), assumed("body-size-limit"));
     }
     const body = parseBody(read.text);
     const record = recordOf(req, clock.nowMs(), read.bytes, body);
     const own = record.path === "/" || record.path.startsWith("/_emulator/");
     if (own && !fromOwnAddress(req, ownHosts)) {
-      return reply.fail(res, record, 421, {
-        message: `The emulator's page and its own endpoints answer only to a Host naming this machine (such as localhost:${port}); to serve them under another name, start it with --allow-host <name>.`,
-        type: "invalid_request_error",
-        param: null,
-        code: "misdirected_request",
-      });
+      return reply.fail(res, record, misdirected(port));
     }
-    if (handlePage(page, res, record)) return;
-    if (own) return handleControl({ store, faults, reply }, req, res, record, body);
-    log.add(record);
-    await handleApi(api, req, res, record, body);
+    // The API's requests are logged for tests and the page; the page's and the controls' are not.
+    if (!own) log.add(record);
+    const matched = router.match(record.method, record.path);
+    if (matched) return matched.handle({ req, res, record, body, params: matched.params });
+    reply.fail(res, record, own ? unknownControl(record.path) : invalidUrl(record.method, record.path));
   }
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            error: { message: `Emulator failure: ${String(error)}`, type: "server_error", param: null, code: null },
-          }),
-        );
+        const failure = emulatorFailure(error);
+        res.writeHead(failure.status, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: failure.error }));
       }
     });
   });
@@ -220,7 +208,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     pageUrl: `${root}/`,
     port,
     requests: log.entries,
-    sessions: store.sessions,
     stats: counters,
     advanceClock: (seconds) => {
       clock.advance(seconds);
@@ -231,8 +218,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     inject: (fault) => faults.inject(fault),
     clearFaults: () => faults.clear(),
     setRandomFaults: (random) => faults.setRandom(random),
-    activeSessions: () => store.active(),
-    statusOf: (session) => store.statusOf(session),
+    session: (id) => {
+      const session = store.get(id);
+      return session && store.snapshot(session);
+    },
+    listSessions: (status) =>
+      store
+        .all()
+        .map((session) => store.snapshot(session))
+        .filter((session) => status === undefined || session.status === status),
+    restoreSession: (seed) => {
+      const session = store.snapshot(store.restore(seed));
+      changes.notify();
+      return session;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         changes.stop();

@@ -1,29 +1,21 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "./clock";
+import {
+  type CreateBody,
+  endedAt,
+  type Session,
+  type SessionSnapshot,
+  type SessionStatus,
+  sessionOf,
+  snapshotOf,
+  statusAt,
+  toWire,
+} from "./session";
 
 /**
- * The sessions the emulator has made, on its own clock: creation with the documented defaults,
- * cancel, expiry, and what the API shows of a session at any moment.
+ * The sessions the emulator has made, on its own clock: creation, cancel, expiry, and what the
+ * API shows of a session at any moment, within a bound on the bytes they hold.
  */
-
-export type SessionStatus = "active" | "expired" | "cancelled";
-
-export interface StoredSession {
-  id: string;
-  user: string;
-  workflowId: string;
-  /** Seconds on the emulator's clock. */
-  createdAt: number;
-  /** The lifetime it was created with (expires_after.seconds); absent for a session put in by a test. */
-  lifetimeSeconds?: number;
-  expiresAt: number;
-  cancelled: boolean;
-  /** When it was cancelled, seconds on the emulator's clock. */
-  cancelledAt?: number;
-  /** sha256 of the key that created it: sessions are only visible to the key (project) that made them. */
-  ownerDigest: string;
-  response: Record<string, unknown>;
-}
 
 export interface Counters {
   created: number;
@@ -38,40 +30,12 @@ export const token = (bytes: number) => randomBytes(bytes).toString("hex");
 /** The default of `maxStoredBytes`: four creates with the largest body the emulator reads. */
 export const DEFAULT_MAX_STORED_BYTES = 64 * 1024 * 1024;
 
-/** About what a session holds: its stored answer as JSON (state variables are nearly all of it). */
-function sizeOf(session: StoredSession): number {
+/** About what a session holds: its answer as JSON (state variables are nearly all of it). */
+export function sizeOf(session: Session): number {
   try {
-    return Buffer.byteLength(JSON.stringify(session.response) ?? "");
+    return Buffer.byteLength(JSON.stringify(toWire(session, "active")));
   } catch {
     return 0;
-  }
-}
-
-/**
- * The sessions by id, with the bytes they hold kept up to date however they are put in or taken
- * out: tests put in and delete sessions through this map directly.
- */
-class SessionMap extends Map<string, StoredSession> {
-  bytes = 0;
-  private readonly sizes = new Map<string, number>();
-
-  override set(id: string, session: StoredSession): this {
-    const size = sizeOf(session);
-    this.bytes += size - (this.sizes.get(id) ?? 0);
-    this.sizes.set(id, size);
-    return super.set(id, session);
-  }
-
-  override delete(id: string): boolean {
-    this.bytes -= this.sizes.get(id) ?? 0;
-    this.sizes.delete(id);
-    return super.delete(id);
-  }
-
-  override clear(): void {
-    this.bytes = 0;
-    this.sizes.clear();
-    super.clear();
   }
 }
 
@@ -82,8 +46,22 @@ export interface StoreFull {
   neededBytes: number;
 }
 
+/** A session recorded elsewhere (a state fixture), put back under its id and secret. */
+export interface SessionSeed {
+  id: string;
+  clientSecret: string;
+  user: string;
+  workflowId: string;
+  createdAt: number;
+  expiresAt: number;
+  cancelledAt?: number;
+  /** The key that created it: only this key's project sees it. */
+  apiKey: string;
+}
+
 export class SessionStore {
-  readonly sessions = new SessionMap();
+  private readonly sessions = new Map<string, { session: Session; bytes: number }>();
+  private bytes = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -94,16 +72,38 @@ export class SessionStore {
 
   /** Bytes the stored sessions hold now. */
   get storedBytes(): number {
-    return this.sessions.bytes;
+    return this.bytes;
   }
 
-  statusOf(session: StoredSession): SessionStatus {
-    if (session.cancelled) return "cancelled";
-    return session.expiresAt <= this.clock.nowSeconds() ? "expired" : "active";
+  get size(): number {
+    return this.sessions.size;
   }
 
-  active(): StoredSession[] {
-    return [...this.sessions.values()].filter((session) => this.statusOf(session) === "active");
+  get(id: string): Session | undefined {
+    return this.sessions.get(id)?.session;
+  }
+
+  /** Every stored session, in the order they were put in. */
+  all(): Session[] {
+    return [...this.sessions.values()].map((entry) => entry.session);
+  }
+
+  statusOf(session: Session): SessionStatus {
+    return statusAt(session, this.clock.nowSeconds());
+  }
+
+  active(): Session[] {
+    return this.all().filter((session) => this.statusOf(session) === "active");
+  }
+
+  /** The session as tests and tools see it now. */
+  snapshot(session: Session): SessionSnapshot {
+    return snapshotOf(session, this.statusOf(session));
+  }
+
+  /** The session as the API answers it now. */
+  view(session: Session) {
+    return toWire(session, this.statusOf(session));
   }
 
   /**
@@ -111,76 +111,57 @@ export class SessionStore {
    * it does not fit in `maxBytes`, ended sessions are forgotten first (oldest ended first), and
    * if it still does not fit, nothing is stored.
    */
-  create(body: Record<string, any>, key: string): StoredSession | StoreFull {
-    const now = Math.floor(this.clock.nowSeconds());
-    const seconds = body.expires_after?.seconds ?? 600;
-    const configuration = body.chatkit_configuration ?? {};
-    const limit = body.rate_limits?.max_requests_per_1_minute ?? 10;
-    const id = `cksess_${token(16)}`;
-    const response = {
-      id,
-      object: "chatkit.session",
-      client_secret: `ek_${token(24)}`,
-      expires_at: now + seconds,
-      status: "active",
-      user: body.user,
-      workflow: {
-        id: body.workflow.id,
-        version: body.workflow.version ?? null,
-        state_variables: body.workflow.state_variables ?? null,
-        tracing: { enabled: body.workflow.tracing?.enabled ?? true },
-      },
-      chatkit_configuration: {
-        automatic_thread_titling: { enabled: configuration.automatic_thread_titling?.enabled ?? true },
-        file_upload: {
-          enabled: configuration.file_upload?.enabled ?? false,
-          max_file_size: configuration.file_upload?.max_file_size ?? 512,
-          max_files: configuration.file_upload?.max_files ?? 10,
-        },
-        history: {
-          enabled: configuration.history?.enabled ?? true,
-          recent_threads: configuration.history?.recent_threads ?? null,
-        },
-      },
-      rate_limits: { max_requests_per_1_minute: limit },
-      max_requests_per_1_minute: limit,
-    };
-    const session: StoredSession = {
-      id,
-      user: body.user,
-      workflowId: body.workflow.id,
-      createdAt: now,
-      lifetimeSeconds: seconds,
-      expiresAt: now + seconds,
-      cancelled: false,
+  create(body: CreateBody, key: string): Session | StoreFull {
+    const session = sessionOf(body, {
+      id: `cksess_${token(16)}`,
+      clientSecret: `ek_${token(24)}`,
+      createdAt: Math.floor(this.clock.nowSeconds()),
       ownerDigest: digest(key),
-      response,
-    };
+    });
     const needed = sizeOf(session);
     if (!this.makeRoom(needed)) return { full: true, retryAfterSeconds: this.soonestEnd(), neededBytes: needed };
-    this.sessions.set(id, session);
+    this.put(session);
     this.counters.created++;
     return session;
   }
 
+  /** Puts back a session recorded elsewhere, replacing any under its id; the byte bound does not apply. */
+  restore(seed: SessionSeed): Session {
+    const made = sessionOf(
+      {
+        user: seed.user,
+        workflow: { id: seed.workflowId },
+        expires_after: { anchor: "created_at", seconds: seed.expiresAt - seed.createdAt },
+      },
+      { id: seed.id, clientSecret: seed.clientSecret, createdAt: seed.createdAt, ownerDigest: digest(seed.apiKey) },
+    );
+    const session = { ...made, cancelledAt: seed.cancelledAt ?? null };
+    this.put(session);
+    return session;
+  }
+
   /** The session with this id if the key's project owns it; another project's sessions do not exist for it. */
-  ownedBy(id: string, key: string): StoredSession | undefined {
-    const session = this.sessions.get(id);
+  ownedBy(id: string, key: string): Session | undefined {
+    const session = this.get(id);
     return session && session.ownerDigest === digest(key) ? session : undefined;
   }
 
-  /** Cancels an active session; an expired or cancelled one stays as it is. */
-  cancel(session: StoredSession): void {
-    if (this.statusOf(session) !== "active") return;
-    session.cancelled = true;
-    session.cancelledAt = this.clock.nowSeconds();
+  /** Cancels an active session; an expired or cancelled one stays as it is. Gives the session after. */
+  cancel(session: Session): Session {
+    if (this.statusOf(session) !== "active") return session;
     this.counters.cancelled++;
+    return this.put({ ...session, cancelledAt: this.clock.nowSeconds() });
   }
 
-  /** When the session stopped being usable (cancelled or expired), or undefined while active. */
-  endedAt(session: StoredSession): number | undefined {
-    if (session.cancelled) return session.cancelledAt ?? session.expiresAt;
-    return session.expiresAt <= this.clock.nowSeconds() ? session.expiresAt : undefined;
+  /** Ends an active session now, as if its time had run out (a teaching control). Gives the session after. */
+  expireNow(session: Session): Session {
+    if (this.statusOf(session) !== "active") return session;
+    return this.put({ ...session, expiresAt: Math.min(session.expiresAt, Math.floor(this.clock.nowSeconds())) });
+  }
+
+  bySecret(secret: string): Session | undefined {
+    if (!secret) return undefined;
+    return this.all().find((session) => session.clientSecret === secret);
   }
 
   /**
@@ -188,23 +169,36 @@ export class SessionStore {
    * and a cancel would change nothing), they would otherwise be kept forever.
    */
   prune(retainSeconds: number): void {
-    const before = this.clock.nowSeconds() - retainSeconds;
-    for (const [id, session] of this.sessions) {
-      const ended = this.endedAt(session);
-      if (ended !== undefined && ended < before) this.sessions.delete(id);
+    const now = this.clock.nowSeconds();
+    for (const session of this.all()) {
+      const ended = endedAt(session, now);
+      if (ended !== undefined && ended < now - retainSeconds) this.forget(session.id);
     }
+  }
+
+  private put(session: Session): Session {
+    const bytes = sizeOf(session);
+    this.bytes += bytes - (this.sessions.get(session.id)?.bytes ?? 0);
+    this.sessions.set(session.id, { session, bytes });
+    return session;
+  }
+
+  private forget(id: string): void {
+    this.bytes -= this.sessions.get(id)?.bytes ?? 0;
+    this.sessions.delete(id);
   }
 
   /** Forgets ended sessions, oldest ended first, until `bytes` more fit; false when they cannot. */
   private makeRoom(bytes: number): boolean {
-    if (this.storedBytes + bytes <= this.maxBytes) return true;
-    const ended = [...this.sessions.values()]
-      .map((session) => ({ session, at: this.endedAt(session) }))
-      .filter((entry): entry is { session: StoredSession; at: number } => entry.at !== undefined)
+    if (this.bytes + bytes <= this.maxBytes) return true;
+    const now = this.clock.nowSeconds();
+    const ended = this.all()
+      .map((session) => ({ id: session.id, at: endedAt(session, now) }))
+      .filter((entry): entry is { id: string; at: number } => entry.at !== undefined)
       .sort((a, b) => a.at - b.at);
-    for (const { session } of ended) {
-      this.sessions.delete(session.id);
-      if (this.storedBytes + bytes <= this.maxBytes) return true;
+    for (const { id } of ended) {
+      this.forget(id);
+      if (this.bytes + bytes <= this.maxBytes) return true;
     }
     return false;
   }
@@ -214,24 +208,5 @@ export class SessionStore {
     const now = this.clock.nowSeconds();
     const ends = this.active().map((session) => session.expiresAt - now);
     return Math.max(1, Math.ceil(Math.min(...ends, 600)));
-  }
-
-  /** Ends an active session now, as if its time had run out (a teaching control). */
-  expireNow(session: StoredSession): void {
-    if (this.statusOf(session) !== "active") return;
-    session.expiresAt = Math.min(session.expiresAt, Math.floor(this.clock.nowSeconds()));
-    session.response.expires_at = session.expiresAt;
-  }
-
-  bySecret(secret: string): StoredSession | undefined {
-    if (!secret) return undefined;
-    for (const session of this.sessions.values()) if (session.response.client_secret === secret) return session;
-    return undefined;
-  }
-
-  /** The session as the API shows it now: the client secret only while it can still be used. */
-  view(session: StoredSession): Record<string, unknown> {
-    const status = this.statusOf(session);
-    return { ...session.response, status, client_secret: status === "active" ? session.response.client_secret : "" };
   }
 }

@@ -1,14 +1,10 @@
+import { type ApiErrorBody, invalidParameter } from "./errors";
+
 /**
  * Validation of the create body as the API documents it (openai-openapi, CreateChatSessionBody),
  * written independently of the provider's zod schema so that each checks the other. Errors take
  * the API's shape: one error, with the offending parameter and an OpenAI-style code.
  */
-export interface ApiErrorBody {
-  message: string;
-  type: string;
-  param: string | null;
-  code: string | null;
-}
 
 type Rule =
   | { kind: "string"; minLength?: number; maxLength?: number }
@@ -82,32 +78,25 @@ function typeName(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-const invalid = (message: string, param: string, code: string): ApiErrorBody => ({
-  message,
-  type: "invalid_request_error",
-  param,
-  code,
-});
-
 function matches(rule: Rule, value: unknown, param: string): ApiErrorBody | undefined {
   switch (rule.kind) {
     case "string":
       if (typeof value !== "string") {
-        return invalid(
+        return invalidParameter(
           `Invalid type for '${param}': expected a string, but got ${typeName(value)} instead.`,
           param,
           "invalid_type",
         );
       }
       if (rule.minLength !== undefined && value.length < rule.minLength) {
-        return invalid(
+        return invalidParameter(
           `Invalid '${param}': empty string. Expected a string with minimum length ${rule.minLength}, but got an empty string instead.`,
           param,
           "empty_string",
         );
       }
       if (rule.maxLength !== undefined && value.length > rule.maxLength) {
-        return invalid(
+        return invalidParameter(
           `Invalid '${param}': string too long. Expected a string with maximum length ${rule.maxLength}, but got a string with length ${value.length} instead.`,
           param,
           "string_above_max_length",
@@ -116,21 +105,21 @@ function matches(rule: Rule, value: unknown, param: string): ApiErrorBody | unde
       return undefined;
     case "integer":
       if (typeof value !== "number" || !Number.isInteger(value)) {
-        return invalid(
+        return invalidParameter(
           `Invalid type for '${param}': expected an integer, but got ${typeName(value)} instead.`,
           param,
           "invalid_type",
         );
       }
       if (rule.minimum !== undefined && value < rule.minimum) {
-        return invalid(
+        return invalidParameter(
           `Invalid '${param}': integer below minimum value. Expected a value greater than or equal to ${rule.minimum}, but got ${value} instead.`,
           param,
           "integer_below_min_value",
         );
       }
       if (rule.maximum !== undefined && value > rule.maximum) {
-        return invalid(
+        return invalidParameter(
           `Invalid '${param}': integer above maximum value. Expected a value less than or equal to ${rule.maximum}, but got ${value} instead.`,
           param,
           "integer_above_max_value",
@@ -140,7 +129,7 @@ function matches(rule: Rule, value: unknown, param: string): ApiErrorBody | unde
     case "number":
       return typeof value === "number" && Number.isFinite(value)
         ? undefined
-        : invalid(
+        : invalidParameter(
             `Invalid type for '${param}': expected a number, but got ${typeName(value)} instead.`,
             param,
             "invalid_type",
@@ -148,7 +137,7 @@ function matches(rule: Rule, value: unknown, param: string): ApiErrorBody | unde
     case "boolean":
       return typeof value === "boolean"
         ? undefined
-        : invalid(
+        : invalidParameter(
             `Invalid type for '${param}': expected a boolean, but got ${typeName(value)} instead.`,
             param,
             "invalid_type",
@@ -156,7 +145,7 @@ function matches(rule: Rule, value: unknown, param: string): ApiErrorBody | unde
     case "enum":
       return typeof value === "string" && rule.values.includes(value)
         ? undefined
-        : invalid(
+        : invalidParameter(
             `Invalid value: ${JSON.stringify(value)}. Supported values are: ${rule.values.map((v) => `'${v}'`).join(", ")}.`,
             param,
             "invalid_value",
@@ -175,7 +164,7 @@ function matchesObject(
 ): ApiErrorBody | undefined {
   const where = param || "body";
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return invalid(
+    return invalidParameter(
       `Invalid type for '${where}': expected an object, but got ${typeName(value)} instead.`,
       where,
       "invalid_type",
@@ -185,13 +174,13 @@ function matchesObject(
   for (const key of Object.keys(record)) {
     if (!Object.hasOwn(rule.properties, key)) {
       const name = param ? `${param}.${key}` : key;
-      return invalid(`Unknown parameter: '${name}'.`, name, "unknown_parameter");
+      return invalidParameter(`Unknown parameter: '${name}'.`, name, "unknown_parameter");
     }
   }
   for (const key of rule.required ?? []) {
     if (!Object.hasOwn(record, key) || record[key] === undefined) {
       const name = param ? `${param}.${key}` : key;
-      return invalid(`Missing required parameter: '${name}'.`, name, "missing_required_parameter");
+      return invalidParameter(`Missing required parameter: '${name}'.`, name, "missing_required_parameter");
     }
   }
   for (const [key, child] of Object.entries(rule.properties)) {
@@ -204,7 +193,7 @@ function matchesObject(
 
 function matchesMap(rule: Extract<Rule, { kind: "map" }>, value: unknown, param: string): ApiErrorBody | undefined {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return invalid(
+    return invalidParameter(
       `Invalid type for '${param}': expected an object, but got ${typeName(value)} instead.`,
       param,
       "invalid_type",
@@ -212,7 +201,7 @@ function matchesMap(rule: Extract<Rule, { kind: "map" }>, value: unknown, param:
   }
   const entries = Object.entries(value);
   if (entries.length > rule.maxProperties) {
-    return invalid(
+    return invalidParameter(
       `Invalid '${param}': too many properties. Expected an object with at most ${rule.maxProperties} properties, but got ${entries.length} instead.`,
       param,
       "object_above_max_properties",
@@ -220,7 +209,7 @@ function matchesMap(rule: Extract<Rule, { kind: "map" }>, value: unknown, param:
   }
   for (const [key, item] of entries) {
     if (key.length > rule.maxKeyLength) {
-      return invalid(
+      return invalidParameter(
         `Invalid '${param}': key too long. Expected keys of at most ${rule.maxKeyLength} characters, but got a key with length ${key.length} instead.`,
         param,
         "string_above_max_length",
@@ -232,7 +221,7 @@ function matchesMap(rule: Extract<Rule, { kind: "map" }>, value: unknown, param:
       const typed = errors.find((error) => error?.code !== "invalid_type");
       return (
         typed ??
-        invalid(
+        invalidParameter(
           `Invalid type for '${param}.${key}': expected a string, number or boolean, but got ${typeName(item)} instead.`,
           `${param}.${key}`,
           "invalid_type",

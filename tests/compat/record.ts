@@ -60,7 +60,7 @@ async function main(): Promise<void> {
         if (situation === "expired") at = created.properties.expiresAt + EXPIRED_FOR_SECONDS;
         const offset = at - emulator.nowSeconds();
         emulator.advanceClock(offset);
-        const apiStatus = emulator.statusOf(emulator.sessions.get(created.id)!);
+        const apiStatus = emulator.session(created.id)!.status;
         emulator.advanceClock(-offset);
         fixtures.push({
           recordedWith,

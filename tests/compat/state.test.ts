@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import * as fc from "fast-check";
-import type { StoredSession } from "../../emulator/server";
-import { digest } from "../../emulator/store";
+import type { SessionSeed } from "../../emulator/server";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 import { assertExpiresAfter, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { type HostClient, startHost } from "../helpers/host";
@@ -13,18 +12,19 @@ const REPO_ROOT = path.resolve(__dirname, "../../..");
 const SHIFT_CLOCK = path.join(__dirname, "shiftClock.js");
 
 /** The fixture's session as the API holds it, put back into the emulator under its recorded id. */
-function sessionAsRecorded(fixture: StateFixture): StoredSession {
+function sessionAsRecorded(fixture: StateFixture): SessionSeed {
   const { outputs } = fixture;
   return {
     id: fixture.id,
+    clientSecret: outputs.clientSecret,
     user: outputs.user,
     workflowId: outputs.workflow.id,
     createdAt: outputs.expiresAt - outputs.expiresAfter.seconds,
     expiresAt: outputs.expiresAt,
-    cancelled: fixture.apiStatus === "cancelled",
+    // Cancelled elsewhere just before it was recorded.
+    ...(fixture.apiStatus === "cancelled" ? { cancelledAt: fixture.at } : {}),
     // The emulator keeps a session visible only to the key that created it.
-    ownerDigest: digest(TEST_API_KEY),
-    response: { id: fixture.id, object: "chatkit.session", client_secret: outputs.clientSecret },
+    apiKey: TEST_API_KEY,
   };
 }
 
@@ -78,15 +78,15 @@ describe("state written by earlier versions, run by this version through the rea
   for (const { name, fixture } of loadStateFixtures()) {
     describe(`${name}: a ${fixture.session} session, ${fixture.situation}`, () => {
       let host: HostClient;
-      let session: StoredSession;
+      /** The session as the API has it now; undefined once the emulator has forgotten it. */
+      const apiStatus = () => ctx.emulator.session(fixture.id)?.status;
       /** The inputs of the same program under this version: the recorded inputs, today's provider. */
       const news = (changes: Record<string, unknown> = {}) => ({ ...fixture.inputs, __provider: provider, ...changes });
 
       before(async () => {
         ctx.emulator.advanceClock(fixture.at - ctx.emulator.nowSeconds());
-        session = sessionAsRecorded(fixture);
-        ctx.emulator.sessions.set(session.id, session);
-        assert.equal(ctx.emulator.statusOf(session), fixture.apiStatus, "the session is back as recorded");
+        const restored = ctx.emulator.restoreSession(sessionAsRecorded(fixture));
+        assert.equal(restored.status, fixture.apiStatus, "the session is back as recorded");
         host = await startHost({
           cwd: REPO_ROOT,
           env: {
@@ -154,7 +154,7 @@ describe("state written by earlier versions, run by this version through the rea
 
         it("destroy cancels the session on the API", async () => {
           await host.delete(fixture.id, fixture.outputs);
-          assert.equal(ctx.emulator.statusOf(session), "cancelled");
+          assert.equal(apiStatus(), "cancelled");
         });
       }
 
@@ -179,7 +179,8 @@ describe("state written by earlier versions, run by this version through the rea
 
         it("destroy succeeds", async () => {
           await host.delete(fixture.id, fixture.outputs);
-          assert.equal(ctx.emulator.statusOf(session), "expired");
+          // Ended long before it was recorded, the emulator may have forgotten it already.
+          assert.ok([undefined, "expired"].includes(apiStatus()), apiStatus());
         });
       }
 
@@ -191,7 +192,7 @@ describe("state written by earlier versions, run by this version through the rea
 
         it("destroy succeeds: a session cancelled already counts as done", async () => {
           await host.delete(fixture.id, fixture.outputs);
-          assert.equal(ctx.emulator.statusOf(session), "cancelled");
+          assert.equal(apiStatus(), "cancelled");
         });
       }
     });

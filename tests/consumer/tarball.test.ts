@@ -255,10 +255,10 @@ describe("the packed tarball in a fresh Pulumi project", function () {
       const news = { __provider: provider, user: "consumer", workflow: { id: "wf_consumer" } };
       assert.deepEqual((await host.check({}, news)).failures, []);
       const created = await host.create(news);
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(created.id)!), "active");
+      assert.equal(ctx.emulator.session(created.id)?.status, "active");
       assert.deepEqual(await host.diff(created.id, created.properties, news), { changes: "none", replaces: [] });
       await host.delete(created.id, created.properties);
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(created.id)!), "cancelled");
+      assert.equal(ctx.emulator.session(created.id)?.status, "cancelled");
     } finally {
       await host.close();
     }

@@ -71,7 +71,7 @@ describe("the provider through the real dynamic-provider host (gRPC)", function 
     assert.deepEqual([refreshed.id, refreshed.properties.status], [created.id, "expired"]);
 
     await host.delete(created.id, state);
-    assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(created.id)!), "cancelled");
+    assert.equal(ctx.emulator.session(created.id)?.status, "cancelled");
     await host.delete(created.id, state);
   });
 

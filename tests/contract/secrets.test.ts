@@ -122,7 +122,7 @@ describe("secret hygiene across create, failure, retry and delete", function () 
     const refused = new SessionProvider({ env: { OPENAI_API_KEY: WRONG_KEY, OPENAI_BASE_URL: ctx.emulator.url } });
     await expectFailure(refused.create({ user: "u", workflow: { id: "wf_secret" } }));
 
-    for (const session of ctx.emulator.sessions.values()) clientSecrets.push(String(session.response.client_secret));
+    for (const session of ctx.emulator.listSessions()) clientSecrets.push(String(session.clientSecret));
     leftBehind.push(host.stderr(), host.stdout(), JSON.stringify(ctx.emulator.requests), emulatorLog.join("\n"));
 
     const everything = leftBehind.join("\n");

@@ -46,7 +46,7 @@ describe("the docs' engine statements, through the Pulumi CLI", function () {
     assert.equal(run.code, 0, run.stdout + run.stderr);
     return run;
   };
-  const statusOf = (id: string) => stacks.emulator.statusOf(stacks.emulator.sessions.get(id)!);
+  const statusOf = (id: string) => stacks.emulator.session(id)?.status;
 
   describe("refresh", () => {
     it("keeps a live session with no changes (--expect-no-changes holds after up)", async () => {
@@ -131,7 +131,7 @@ describe("the docs' engine statements, through the Pulumi CLI", function () {
 
     it("keeps no client secret or API key in plain text in the state, and shows them with --show-secrets", async () => {
       const ids = (await engine.stack.outputs()).ids!.value as string[];
-      const secrets = ids.map((id) => String(stacks.emulator.sessions.get(id)!.response.client_secret));
+      const secrets = ids.map((id) => String(stacks.emulator.session(id)!.clientSecret));
       const text = JSON.stringify(await engine.exportState());
       for (const secret of [...secrets, TEST_API_KEY])
         assert.deepEqual(

@@ -109,7 +109,7 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
       it("creates them on up, with the client secret as a secret output", async () => {
         const up = await stack.up();
         assert.ok((up.summary.resourceChanges?.create ?? 0) >= 1);
-        assert.ok(emulator.activeSessions().length >= 1);
+        assert.ok(emulator.listSessions("active").length >= 1);
         // Masked outputs show each client secret as [secret], at the top level or nested in an object.
         const masked = (
           await run(bin, ["stack", "output", "--json", "--stack", "e2e"], {
@@ -117,7 +117,7 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
             env: { ...process.env, ...stack.workspace.envVars },
           })
         ).stdout;
-        const secrets = [...emulator.sessions.values()].map((session) => String(session.response.client_secret));
+        const secrets = emulator.listSessions().map((session) => String(session.clientSecret));
         assert.ok(masked.includes('"[secret]"'), masked);
         assert.deepEqual(
           secrets.filter((secret) => masked.includes(secret)),
@@ -145,11 +145,11 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
       });
 
       it("replaces the sessions when what is sent changes, creating before cancelling", async () => {
-        const before = emulator.activeSessions().map((session) => session.id);
+        const before = emulator.listSessions("active").map((session) => session.id);
         await stack.setConfig(example.replace[0], { value: example.replace[1] });
         const up = await stack.up();
         assert.ok((up.summary.resourceChanges?.replace ?? 0) >= 1, JSON.stringify(up.summary.resourceChanges));
-        for (const id of before) assert.equal(emulator.statusOf(emulator.sessions.get(id)!), "cancelled");
+        for (const id of before) assert.equal(emulator.session(id)?.status, "cancelled");
       });
 
       it("updates in place when only renewBefore changes", async () => {
@@ -174,7 +174,7 @@ describe("end to end with the Pulumi CLI (Automation API)", function () {
         await stack.setConfig("renewBefore", { value: "60" });
         await stack.up();
         await stack.destroy();
-        assert.deepEqual(emulator.activeSessions(), []);
+        assert.deepEqual(emulator.listSessions("active"), []);
       });
     });
   }

@@ -40,7 +40,7 @@ describe("pulumi up interrupted during a create, and the recovery", function () 
     return { code, output };
   }
 
-  const liveIds = () => stacks.emulator.activeSessions().map((session) => session.id);
+  const liveIds = () => stacks.emulator.listSessions("active").map((session) => session.id);
   const idsInState = async (engine: EngineStack) =>
     ((await engine.exportState()).deployment.resources ?? [])
       .filter((resource: any) => String(resource.type).startsWith("pulumi-nodejs:dynamic"))
@@ -102,7 +102,7 @@ describe("pulumi up interrupted during a create, and the recovery", function () 
       assert.equal((await engine.cli(["destroy", "--yes"])).code, 0);
       const left = liveIds().filter((id) => !before.has(id));
       assert.deepEqual(left, orphans, "only the killed run's session is live, outside the state");
-      const orphan = stacks.emulator.sessions.get(orphans[0]!)!;
+      const orphan = stacks.emulator.session(orphans[0]!)!;
       assert.ok(orphan.expiresAt - orphan.createdAt <= 600, "and it lives at most its expiresAfter");
     });
   }

@@ -147,7 +147,7 @@ describe("the emulator's API routes", () => {
     assert.equal(answer.headers.get("x-emulator-assumption"), "cancel-not-active");
     assert.equal(ctx.emulator.stats.cancelled, cancelled);
     assert.equal(
-      ctx.emulator.activeSessions().some((s) => s.id === session.id),
+      ctx.emulator.listSessions("active").some((s) => s.id === session.id),
       false,
     );
   });
@@ -156,13 +156,13 @@ describe("the emulator's API routes", () => {
     const key = fresh();
     const { json: session } = await call(sessions(), "POST", body, key);
     assert.equal(
-      ctx.emulator.activeSessions().some((s) => s.id === session.id),
+      ctx.emulator.listSessions("active").some((s) => s.id === session.id),
       true,
     );
     ctx.emulator.advanceClock(61);
     await call(`${sessions()}/${session.id}/cancel`, "POST", undefined, key);
     assert.equal(
-      ctx.emulator.activeSessions().some((s) => s.id === session.id),
+      ctx.emulator.listSessions("active").some((s) => s.id === session.id),
       false,
     );
   });

@@ -104,16 +104,12 @@ describe("the emulator's limits", () => {
       await call(`${ctx.emulator.url}/chatkit/sessions/${cancelled.id}/cancel`, "POST");
       const long = (await create({ user: "long", workflow: { id: "wf_1" } })).json;
       ctx.emulator.advanceClock(30);
-      assert.equal(
-        ctx.emulator.statusOf(ctx.emulator.sessions.get(short.id)!),
-        "expired",
-        "kept a while after expiring",
-      );
-      assert.ok(ctx.emulator.sessions.has(cancelled.id), "kept a while after its cancel");
+      assert.equal(ctx.emulator.session(short.id)?.status, "expired", "kept a while after expiring");
+      assert.ok(ctx.emulator.session(cancelled.id), "kept a while after its cancel");
       ctx.emulator.advanceClock(61);
-      assert.equal(ctx.emulator.sessions.has(short.id), false);
-      assert.equal(ctx.emulator.sessions.has(cancelled.id), false);
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(long.id)!), "active");
+      assert.equal(ctx.emulator.session(short.id), undefined);
+      assert.equal(ctx.emulator.session(cancelled.id), undefined);
+      assert.equal(ctx.emulator.session(long.id)?.status, "active");
       const gone = await call(`${ctx.emulator.url}/chatkit/sessions/${short.id}/cancel`, "POST");
       assert.equal(gone.status, 404, "a forgotten session is not found, as after its end anything may be");
     });

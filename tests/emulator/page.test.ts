@@ -143,7 +143,7 @@ describe("the emulator's live page, in a browser", function () {
     await cancel.focus();
     await page.keyboard.press("Enter");
     await waitForStatus(id, "cancelled");
-    assert.equal(emulator.statusOf(emulator.sessions.get(id)!), "cancelled");
+    assert.equal(emulator.session(id)?.status, "cancelled");
 
     const { id: other } = await lifecycle().create({ user: "teach-expire", workflow: { id: "wf_page" } });
     const expire = row(other).locator('button[data-action="expire"]');
@@ -151,7 +151,7 @@ describe("the emulator's live page, in a browser", function () {
     await expire.focus();
     await page.keyboard.press("Enter");
     await waitForStatus(other, "expired");
-    assert.equal(emulator.statusOf(emulator.sessions.get(other)!), "expired");
+    assert.equal(emulator.session(other)?.status, "expired");
 
     await page.locator("#retry-after").fill("2");
     await page.locator('button[data-fault="429"]').focus();
@@ -184,7 +184,7 @@ describe("the emulator's live page, in a browser", function () {
   });
 
   it("never shows or receives a client secret or an API key", async () => {
-    const secrets = [TEST_API_KEY, ...[...emulator.sessions.values()].map((s) => String(s.response.client_secret))];
+    const secrets = [TEST_API_KEY, ...emulator.listSessions().map((s) => String(s.clientSecret))];
     const html = await page.content();
     assert.ok(received.length > 5, "the page's answers were recorded");
     const everything = [html, ...received].join("\n");
@@ -209,7 +209,7 @@ describe("the emulator's live page, over HTTP", () => {
     const cancel = await call(`${emulator.pageUrl}_emulator/sessions/${created.json.id}/cancel`, "POST");
     assert.equal(cancel.status, 403);
     assert.match(cancel.json.error.message, /--teach/);
-    assert.equal(emulator.statusOf(emulator.sessions.get(created.json.id)!), "active");
+    assert.equal(emulator.session(created.json.id)?.status, "active");
   });
 
   it("answers the page and its endpoints only on the address it listens on, and only to its own page", async () => {

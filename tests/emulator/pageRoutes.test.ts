@@ -87,17 +87,16 @@ describe("the live page's endpoints", () => {
       );
   });
 
-  it("shows a session put in by a test, whatever its stored answer holds", async () => {
+  it("shows a session put back by a test with the API's defaults for what it does not say", async () => {
     const now = Math.floor(ctx.emulator.nowSeconds());
-    ctx.emulator.sessions.set("cksess_bare", {
+    ctx.emulator.restoreSession({
       id: "cksess_bare",
+      clientSecret: "ek_bare",
       user: "bare",
       workflowId: "wf_bare",
       createdAt: now,
       expiresAt: now + 30,
-      cancelled: false,
-      ownerDigest: "",
-      response: {},
+      apiKey: "sk-bare",
     });
     const shown = (await state()).sessions.find((s: { id: string }) => s.id === "cksess_bare");
     assert.deepEqual(shown, {
@@ -110,28 +109,25 @@ describe("the live page's endpoints", () => {
       lifetimeSeconds: 30,
       expiresAt: now + 30,
       cancelledAt: null,
-      rateLimitPerMinute: null,
-      fileUpload: { enabled: false, maxFiles: null, maxFileSizeMb: null },
+      rateLimitPerMinute: 10,
+      fileUpload: { enabled: false, maxFiles: 10, maxFileSizeMb: 512 },
       history: { enabled: true, recentThreads: null },
     });
-    ctx.emulator.sessions.delete("cksess_bare");
   });
 
   it("orders sessions by when they were created, not by when they were put in", async () => {
     const made = (await call(sessions(), "POST", { user: "new", workflow: { id: "wf_1" } })).json;
     const old = Math.floor(ctx.emulator.nowSeconds()) - 3600;
-    ctx.emulator.sessions.set("cksess_old", {
+    ctx.emulator.restoreSession({
       id: "cksess_old",
+      clientSecret: "ek_old",
       user: "old",
       workflowId: "wf_1",
       createdAt: old,
       expiresAt: old + 600,
-      cancelled: false,
-      ownerDigest: "",
-      response: {},
+      apiKey: "sk-old",
     });
     const ids = (await state()).sessions.map((s: { id: string }) => s.id);
-    ctx.emulator.sessions.delete("cksess_old");
     assert.ok(ids.indexOf(made.id) < ids.indexOf("cksess_old"), ids.join(", "));
     assert.equal(ids.at(-1), "cksess_old", "the oldest last");
   });
@@ -283,7 +279,7 @@ describe("the live page's teaching controls, when off", () => {
         code: "teaching_controls_off",
       });
     }
-    assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(made.id)!), "active");
+    assert.equal(ctx.emulator.session(made.id)?.status, "active");
   });
 });
 

@@ -213,7 +213,7 @@ describe("the ChatKit API emulator", () => {
       ctx.emulator.advanceClock(6);
       const answer = await cancel(created.id);
       assert.equal(answer.json.status, "expired");
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(created.id)!), "expired");
+      assert.equal(ctx.emulator.session(created.id)?.status, "expired");
     });
 
     it("answers 404 for an unknown session, and for another key's session", async () => {
@@ -413,7 +413,7 @@ describe("the emulator as its users rely on it: keys, headers, workflows, faults
     assert.equal(answer.status, 200);
     assert.deepEqual(Object.keys(answer.json).sort(), ["id", "object"]);
     assert.equal(answer.json.object, "chatkit.session");
-    assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(answer.json.id)!), "active");
+    assert.equal(ctx.emulator.session(answer.json.id)?.status, "active");
   });
 
   it("says how long until the key's minute frees a slot, in seconds and milliseconds", async () => {
@@ -494,11 +494,11 @@ describe("the emulator's housekeeping between requests", () => {
       workflow: { id: "wf_1" },
     });
     await post(ctx.emulator.url, `/chatkit/sessions/${session.id}/cancel`);
-    assert.ok(ctx.emulator.sessions.has(session.id), "kept until the next housekeeping");
+    assert.ok(ctx.emulator.session(session.id), "kept until the next housekeeping");
     // Housekeeping runs at most once a second of wall time; waiting longer than that is all this needs.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await fetch(`${ctx.emulator.url}/chatkit/threads`);
-    assert.equal(ctx.emulator.sessions.has(session.id), false);
+    assert.equal(ctx.emulator.session(session.id), undefined);
   });
 });
 
@@ -512,9 +512,9 @@ describe("the emulator's defaults for housekeeping", () => {
     });
     await post(ctx.emulator.url, `/chatkit/sessions/${session.id}/cancel`);
     ctx.emulator.advanceClock(590);
-    assert.ok(ctx.emulator.sessions.has(session.id));
+    assert.ok(ctx.emulator.session(session.id));
     ctx.emulator.advanceClock(20);
-    assert.equal(ctx.emulator.sessions.has(session.id), false);
+    assert.equal(ctx.emulator.session(session.id), undefined);
   });
 });
 

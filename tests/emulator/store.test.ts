@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { Clock } from "../../emulator/clock";
-import { type Counters, SessionStore, type StoredSession } from "../../emulator/store";
+import { type Session, type SessionSnapshot, toWire } from "../../emulator/session";
+import { type Counters, SessionStore } from "../../emulator/store";
 import { useEmulator } from "../helpers/emulator";
 import { call } from "./call";
 
@@ -11,8 +12,9 @@ const body = (user: string, chars = 0) => ({
   user,
   workflow: { id: "wf_1", ...(chars ? { state_variables: { big: "x".repeat(chars) } } : {}) },
 });
-const jsonBytes = (sessions: Iterable<StoredSession>) =>
-  [...sessions].reduce((sum, session) => sum + Buffer.byteLength(JSON.stringify(session.response)), 0);
+/** The bytes of the sessions' answers as JSON, with their secrets, as the store counts them. */
+const jsonBytes = (sessions: (Session | SessionSnapshot)[]) =>
+  sessions.reduce((sum, session) => sum + Buffer.byteLength(JSON.stringify(toWire(session, "active"))), 0);
 
 describe("the emulator's session store", () => {
   describe("at its default byte limit", () => {
@@ -39,15 +41,15 @@ describe("the emulator's session store", () => {
       assert.match(refused.json.error.message, /at most 67108864 bytes/);
       assert.match(refused.headers.get("retry-after") ?? "", /^\d+$/);
       assert.ok(Number(refused.headers.get("retry-after")) <= 600);
-      assert.equal(ctx.emulator.sessions.size, 4, "nothing stored for the refused create");
-      assert.ok(jsonBytes(ctx.emulator.sessions.values()) <= 64 * MiB);
+      assert.equal(ctx.emulator.listSessions().length, 4, "nothing stored for the refused create");
+      assert.ok(jsonBytes(ctx.emulator.listSessions()) <= 64 * MiB);
 
       for (const id of made)
         assert.equal((await call(`${ctx.emulator.url}/chatkit/sessions/${id}/cancel`, "POST")).status, 200);
       const after = await create("big-5");
       assert.equal(after.status, 200, "ended sessions make room");
-      assert.ok(jsonBytes(ctx.emulator.sessions.values()) <= 64 * MiB);
-      assert.ok(ctx.emulator.sessions.has(after.json.id));
+      assert.ok(jsonBytes(ctx.emulator.listSessions()) <= 64 * MiB);
+      assert.ok(ctx.emulator.session(after.json.id));
     });
   });
 
@@ -64,8 +66,8 @@ describe("the emulator's session store", () => {
       await call(`${url}/${ids[0]}/cancel`, "POST");
       const third = await call(url, "POST", body("u3", 1.2 * MiB));
       assert.equal(third.status, 200);
-      assert.equal(ctx.emulator.sessions.has(ids[1] as string), false, "the one that ended first is forgotten");
-      assert.equal(ctx.emulator.sessions.has(ids[0] as string), true, "one was enough");
+      assert.equal(ctx.emulator.session(ids[1] as string), undefined, "the one that ended first is forgotten");
+      assert.ok(ctx.emulator.session(ids[0] as string), "one was enough");
     });
   });
 
@@ -73,7 +75,7 @@ describe("the emulator's session store", () => {
     const op = fc.oneof(
       fc.record({ create: fc.integer({ min: 0, max: 4000 }) }),
       fc.record({ cancel: fc.nat() }),
-      fc.record({ remove: fc.nat() }),
+      fc.record({ prune: fc.integer({ min: 0, max: 700 }) }),
       fc.record({ advance: fc.integer({ min: 1, max: 700 }) }),
     );
     fc.assert(
@@ -81,31 +83,41 @@ describe("the emulator's session store", () => {
         const clock = new Clock();
         const store = new SessionStore(clock, counters(), 10_000);
         for (const step of ops) {
-          const ids = [...store.sessions.keys()];
+          const ids = store.all().map((session) => session.id);
           if ("create" in step) {
             const before = new Set(store.active().map((session) => session.id));
             const made = store.create(body("u", step.create), "sk-test");
             if ("full" in made) assert.ok(made.retryAfterSeconds >= 1);
             else before.add(made.id);
-            for (const id of before) assert.ok(store.sessions.has(id), "an active session was forgotten");
+            for (const id of before) assert.ok(store.get(id), "an active session was forgotten");
           } else if ("cancel" in step && ids.length) {
-            store.cancel(store.sessions.get(ids[step.cancel % ids.length] as string) as StoredSession);
-          } else if ("remove" in step && ids.length) {
-            store.sessions.delete(ids[step.remove % ids.length] as string);
+            store.cancel(store.get(ids[step.cancel % ids.length] as string) as Session);
+          } else if ("prune" in step) {
+            const before = new Set(store.active().map((session) => session.id));
+            store.prune(step.prune);
+            for (const id of before) assert.ok(store.get(id), "an active session was pruned");
           } else if ("advance" in step) clock.advance(step.advance);
-          assert.equal(store.storedBytes, jsonBytes(store.sessions.values()));
+          assert.equal(store.storedBytes, jsonBytes(store.all()));
           assert.ok(store.storedBytes <= 10_000);
         }
       }),
     );
   });
 
-  it("counts a session put in by a test, and one replaced under the same id, once", () => {
+  it("counts a session put back under the id of one it had, once", () => {
     const store = new SessionStore(new Clock(), counters());
-    const made = store.create(body("u", 100), "sk-test") as StoredSession;
-    store.sessions.set(made.id, { ...made, response: { id: made.id } });
-    assert.equal(store.storedBytes, Buffer.byteLength(JSON.stringify({ id: made.id })));
-    store.sessions.clear();
-    assert.equal(store.storedBytes, 0);
+    const made = store.create(body("u", 100), "sk-test") as Session;
+    const restored = store.restore({
+      id: made.id,
+      clientSecret: made.clientSecret,
+      user: "u",
+      workflowId: "wf_1",
+      createdAt: made.createdAt,
+      expiresAt: made.expiresAt,
+      apiKey: "sk-test",
+    });
+    assert.equal(store.size, 1);
+    assert.equal(store.storedBytes, jsonBytes([restored]));
+    assert.ok(store.storedBytes < jsonBytes([made]), "the state variables it no longer has are not counted");
   });
 });

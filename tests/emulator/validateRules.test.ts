@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { type ApiErrorBody, validateCreateBody } from "../../emulator/validate";
+import type { ApiErrorBody } from "../../emulator/errors";
+import { validateCreateBody } from "../../emulator/validate";
 
 /**
  * Every rule of the create body (FIDELITY.md, "Create: validation"), with the whole error a client

@@ -35,7 +35,7 @@ async function run(skew: number, provider: string): Promise<void> {
     // commands before it took on a busy machine; the margins (100 s and more) are for the real
     // time of the step's own command.
     const passToAge = (seconds: number) =>
-      engine.pass(seconds - (emulator.nowSeconds() - emulator.sessions.get(first.id)!.createdAt), emulator);
+      engine.pass(seconds - (emulator.nowSeconds() - emulator.session(first.id)!.createdAt), emulator);
 
     // 200 s old, about 400 s left, more than renewBefore: an up keeps it, without any API call,
     // and its secret works.
@@ -55,7 +55,7 @@ async function run(skew: number, provider: string): Promise<void> {
       ["replace", "delete"],
     );
     assert.equal(await secretWorks(emulator.url, first.secret), false);
-    assert.equal(emulator.statusOf(emulator.sessions.get(first.id)!), "cancelled");
+    assert.equal(emulator.session(first.id)?.status, "cancelled");
     assert.equal(await secretWorks(emulator.url, secretOf()), true);
 
     // Past the new session's expiry: refresh marks it expired and keeps it.
@@ -70,7 +70,7 @@ async function run(skew: number, provider: string): Promise<void> {
     // Destroy sends the cancel anyway: nothing is left active, and the state is empty.
     await engine.destroy();
     assert.equal(engine.state.size, 0);
-    assert.deepEqual(emulator.activeSessions(), []);
+    assert.deepEqual(emulator.listSessions("active"), []);
     assert.equal(emulator.stats.created, 2);
     assert.equal(
       emulator.requests.filter((r) => r.path.endsWith("/cancel")).length,

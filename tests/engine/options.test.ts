@@ -16,7 +16,7 @@ describe("resource options on a session, run the way the engine runs them", func
   const ctx = useEmulator();
   const engine = useEngines(ctx);
   const idOf = (run: Engine) => run.state.get("session")?.id as string;
-  const statusOf = (id: string) => ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!);
+  const statusOf = (id: string) => ctx.emulator.session(id)?.status;
   const ops = (steps: { op: string }[]) => steps.map((step) => step.op);
 
   it("protect: every up after the renewal window fails, and destroy too (why the class refuses it)", async () => {
@@ -45,7 +45,7 @@ describe("resource options on a session, run the way the engine runs them", func
     assert.equal(run.state.size, 0);
     assert.equal(statusOf(first.id), "active");
     assert.equal(await secretWorks(ctx.emulator.url, first.secret), true);
-    assert.equal(ctx.emulator.activeSessions().length >= 2, true);
+    assert.equal(ctx.emulator.listSessions("active").length >= 2, true);
   });
 
   it("deleteBeforeReplace: the old session is cancelled before the new one is created", async () => {

@@ -23,7 +23,7 @@ describe("whole runs through the real host, with the engine's step rules", funct
   const engine = useEngines(ctx);
   const secretOf = (run: Engine) => reveal(run.state.get("session")?.outputs).clientSecret as string;
   const idOf = (run: Engine) => run.state.get("session")?.id as string;
-  const statusOf = (id: string) => ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!);
+  const statusOf = (id: string) => ctx.emulator.session(id)?.status;
   const ops = (steps: { op: string }[]) => steps.map((step) => step.op);
 
   it("preview, up, up again with no API call, refresh with no change, destroy that cancels", async () => {

@@ -68,8 +68,7 @@ describe("the examples, run under mocks through the real provider host", functio
       false,
       project,
     );
-    for (const session of created)
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(session.id)!), "active");
+    for (const session of created) assert.equal(ctx.emulator.session(session.id)?.status, "active");
     return result;
   }
 

@@ -80,7 +80,7 @@ describe("the pipeline's run.sh, with a stand-in for the Pulumi CLI", function (
       "destroy --yes --skip-preview",
       "stack rm --yes ci-standin",
     ]);
-    assert.deepEqual(ctx.emulator.activeSessions(), []);
+    assert.deepEqual(ctx.emulator.listSessions("active"), []);
   });
 
   it("still destroys and removes the stack when the smoke step fails, and fails", async () => {
@@ -91,7 +91,7 @@ describe("the pipeline's run.sh, with a stand-in for the Pulumi CLI", function (
     assert.equal(failure.code, 1);
     assert.match(failure.stderr, /the API refused the client secret on GET \/v1\/chatkit\/threads/);
     assert.deepEqual(calls().slice(-2), ["destroy --yes --skip-preview", "stack rm --yes ci-standin"]);
-    assert.deepEqual(ctx.emulator.activeSessions(), []);
+    assert.deepEqual(ctx.emulator.listSessions("active"), []);
   });
 
   it("exits with the status of the step that failed first, even when the destroy after it fails too", async () => {

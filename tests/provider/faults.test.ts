@@ -44,7 +44,7 @@ describe("the provider under injected faults", () => {
       // The server's wait plus jitter (random 0.5: half of a 0.4 s spread), never less than asked.
       assert.deepEqual(waits, [2200]);
       assert.equal(createdSince(before), 1);
-      assert.equal(ctx.emulator.sessions.get(id)?.user, "fault-user");
+      assert.equal(ctx.emulator.session(id)?.user, "fault-user");
     });
 
     it("prefers retry-after-ms where it is sent", async () => {
@@ -151,10 +151,10 @@ describe("the provider under injected faults", () => {
       const before = ctx.emulator.stats.created;
       ctx.emulator.inject({ kind: "partialAfterActing", on: "create" });
       const error = await rejection((await lifecycle()).create(inputs));
-      const [created] = [...ctx.emulator.sessions.values()].slice(-1);
+      const [created] = ctx.emulator.listSessions().slice(-1);
       assert.equal(createdSince(before), 1);
       assert.match(error.message, new RegExp(`did create session ${created?.id} .* it was cancelled at once`));
-      assert.equal(ctx.emulator.statusOf(created!), "cancelled");
+      assert.equal(ctx.emulator.session(created!.id)?.status, "cancelled");
       assert.equal((error as { status?: number }).status, undefined);
       assert.deepEqual(warnings, []);
     });
@@ -163,9 +163,9 @@ describe("the provider under injected faults", () => {
       ctx.emulator.inject({ kind: "partialAfterActing", on: "create" });
       ctx.emulator.inject({ kind: "status", status: 503, on: "cancel" });
       const error = await rejection((await lifecycle()).create(inputs));
-      const [created] = [...ctx.emulator.sessions.values()].slice(-1);
+      const [created] = ctx.emulator.listSessions().slice(-1);
       assert.match(error.message, new RegExp(`did create session ${created?.id} .* it was cancelled at once`));
-      assert.equal(ctx.emulator.statusOf(created!), "cancelled");
+      assert.equal(ctx.emulator.session(created!.id)?.status, "cancelled");
       assert.deepEqual(waits, [437.5]);
     });
 
@@ -186,7 +186,7 @@ describe("the provider under injected faults", () => {
       const { id, outs } = await provider.create(inputs);
       return { provider, id, outs };
     }
-    const status = (id: string) => ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!);
+    const status = (id: string) => ctx.emulator.session(id)?.status;
 
     it("retries a 500, a dropped connection and an answer that is not JSON", async () => {
       for (const fault of [

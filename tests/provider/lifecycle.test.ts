@@ -267,7 +267,7 @@ describe("SessionProvider against the emulator", () => {
           assert.match(warnings.join("\n"), /is not known\. It is kept; the next pulumi up replaces it and cancels it/);
         }
         await lifecycle().delete(id, state);
-        assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
+        assert.equal(ctx.emulator.session(id)?.status, "cancelled");
       });
     }
 
@@ -301,7 +301,7 @@ describe("SessionProvider against the emulator", () => {
     it("cancels the session, and a second delete is still done", async () => {
       const { id, outs } = await lifecycle().create(inputs);
       await lifecycle().delete(id, outs);
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
+      assert.equal(ctx.emulator.session(id)?.status, "cancelled");
       await lifecycle().delete(id, outs);
     });
 
@@ -317,7 +317,7 @@ describe("SessionProvider against the emulator", () => {
           `\\(the base URL: http://127\\.0\\.0\\.1:1/v1 at create, ${now} now; the API key \\(by fingerprint\\): "[0-9a-f]{12}" at create, "[0-9a-f]{12}" now\\)`,
         ),
       );
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active");
+      assert.equal(ctx.emulator.session(id)?.status, "active");
     });
 
     it("counts an unknown session (404) as done", async () => {
@@ -329,7 +329,7 @@ describe("SessionProvider against the emulator", () => {
       const { id, outs } = await lifecycle().create(inputs);
       clockMs += 3600_000;
       await lifecycle().delete(id, { ...outs, status: "cancelled" });
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
+      assert.equal(ctx.emulator.session(id)?.status, "cancelled");
       const before = ctx.emulator.requests.length;
       await lifecycle().delete("cksess_y", { status: "active", expiresAt: clockMs / 1000 - 3600 });
       assert.equal(ctx.emulator.requests.length, before + 1);
@@ -339,7 +339,7 @@ describe("SessionProvider against the emulator", () => {
       const { id, outs } = await lifecycle().create(inputs);
       const wrongKey = lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: "revoked-key-000000" } });
       await assert.rejects(wrongKey.delete(id, outs), /HTTP 401/);
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active");
+      assert.equal(ctx.emulator.session(id)?.status, "active");
     });
 
     it("refuses inputs that check never accepted, with a clear message and nothing sent", async () => {
@@ -376,7 +376,7 @@ describe("SessionProvider against the emulator", () => {
       const { id, outs } = await lifecycle().create(inputs);
       const otherKey = "sk-other-key-0123456789";
       const error = await rejection(lifecycle({ env: { ...ctx.env, OPENAI_API_KEY: otherKey } }).delete(id, outs));
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active");
+      assert.equal(ctx.emulator.session(id)?.status, "active");
       assert.match(error.message, /not found/);
       assert.match(error.message, /the API key \(by fingerprint\): "[0-9a-f]{12}" at create, "[0-9a-f]{12}" now/);
       assert.match(error.message, /does not prove that it is gone/);
@@ -390,7 +390,7 @@ describe("SessionProvider against the emulator", () => {
       );
       // From where it was created, the cancel goes through.
       await lifecycle().delete(id, outs);
-      assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "cancelled");
+      assert.equal(ctx.emulator.session(id)?.status, "cancelled");
     });
 
     it("keeps a live session when its apiEndpoint record is malformed and destroy points at another key", async () => {
@@ -409,7 +409,7 @@ describe("SessionProvider against the emulator", () => {
       ]) {
         const error = await rejection(otherKey.delete(id, { ...outs, apiEndpoint: malformed }));
         assert.match(error.message, /\(apiEndpoint\) cannot be read/, JSON.stringify(malformed));
-        assert.equal(ctx.emulator.statusOf(ctx.emulator.sessions.get(id)!), "active", JSON.stringify(malformed));
+        assert.equal(ctx.emulator.session(id)?.status, "active", JSON.stringify(malformed));
       }
     });
 
@@ -653,8 +653,8 @@ describe("SessionProvider: what a failed create says about the session it may ha
     ctx.emulator.inject({ kind: "partialAfterActing", on: "create" });
     ctx.emulator.inject({ kind: "status", status: 403, on: "cancel" });
     const error = await rejection(lifecycle().create({ ...inputs, expiresAfter: 90 }));
-    const [created] = [...ctx.emulator.sessions.values()].slice(-1);
-    assert.equal(ctx.emulator.statusOf(created!), "active");
+    const [created] = ctx.emulator.listSessions().slice(-1);
+    assert.equal(ctx.emulator.session(created!.id)?.status, "active");
     assert.match(
       error.message,
       new RegExp(

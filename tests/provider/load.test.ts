@@ -89,7 +89,7 @@ describe(`load: ${SESSIONS} sessions, concurrency ${CONCURRENCY}, ${LIMIT_PER_MI
     assert.deepEqual(failed, []);
     assert.equal(created, SESSIONS, "each session created exactly once");
     assert.equal(new Set(ids).size, SESSIONS);
-    for (const [index, id] of ids.entries()) assert.equal(ctx.emulator.sessions.get(id)?.user, `load-${index}`);
+    for (const [index, id] of ids.entries()) assert.equal(ctx.emulator.session(id)?.user, `load-${index}`);
     assert.ok(ctx.emulator.stats.rateLimited - before.rateLimited > 0, "the per-minute limit was reached");
     assert.ok((faults.status ?? 0) >= SESSIONS * 0.1, "at least 10 % of requests met a fault");
   });
