@@ -16,6 +16,16 @@ function redirectTarget(error: APIError, baseURL: string): string {
   }
 }
 
+/**
+ * Whether the answer is the local emulator's missing workflow: it marks what its own rule decided
+ * (a workflow exists when its id starts with wf_) with this header, so the user is on the
+ * emulator, not on an API Agent Builder's shutdown could explain.
+ */
+function emulatorMissingWorkflow(error: APIError): boolean {
+  const assumptions = error.headers?.get("x-emulator-assumption") ?? "";
+  return error.status === 404 && assumptions.split(",").some((id) => id.trim() === "workflow-exists");
+}
+
 /** What to do about a failure, when there is something to say: every hint a failed call carries. */
 export function hintFor(
   error: unknown,
@@ -27,6 +37,9 @@ export function hintFor(
   if (error instanceof APIError && error.status !== undefined) {
     const message = kept(String(error.message ?? ""));
     const aboutWorkflow = /workflow/i.test(`${message} ${kept(String(error.param ?? ""))}`);
+    if (operation === "create" && emulatorMissingWorkflow(error)) {
+      return "This answer is the local ChatKit emulator's: it knows a workflow when its id starts with wf_ (its assumption workflow-exists; see the emulator's FIDELITY.md), unless it was started with a list of workflows. Check the workflow id's spelling.";
+    }
     const sunset = sunsetHint(error, operation, nowMs, message, aboutWorkflow);
     if (sunset) return sunset;
     if (error.status >= 300 && error.status < 400) {

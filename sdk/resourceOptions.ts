@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 
 /**
  * What some resource options do to a session, checked when a ChatKitSession is declared (see
- * README, "Lifecycle"). A session lives ten minutes at most and can only be renewed by replacing
- * it, so an option that forbids the replace breaks every later `up`, and options that skip the
- * provider's delete leave live client secrets behind.
+ * docs/_index.md, "What each resource option does to a session"). A session lives ten minutes at
+ * most and can only be renewed by replacing it, so an option that forbids the replace breaks every
+ * later `up`, and options that skip the provider's delete leave live client secrets behind.
  */
 export function checkResourceOptions(name: string, opts: pulumi.CustomResourceOptions | undefined): void {
   if (opts?.protect === true || (opts?.protect === undefined && isProtected(opts?.parent))) {

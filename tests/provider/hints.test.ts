@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { APIConnectionTimeoutError } from "openai";
+import { APIConnectionTimeoutError, APIError } from "openai";
 import { chatKitApiError } from "../../provider/apiError";
 import { AttemptTimedOutError, NotSentError } from "../../provider/errors";
 import { fingerprint } from "../../provider/redaction";
@@ -30,6 +30,48 @@ describe("hints: what to do about each failure", () => {
       (missing.hint ?? "").includes(`organization (the key's default), project (fingerprint ${fingerprint("proj_x")})`),
     );
     assert.ok(!(missing.hint ?? "").includes("proj_x"));
+  });
+
+  it("tells a missing workflow on the emulator as the emulator's rule, not as the Agent Builder shutdown", async () => {
+    const afterShutdown = Date.UTC(2026, 11, 3);
+    const fromEmulator = (assumption: string) =>
+      chatKitApiError(
+        "create",
+        new AttemptsFailed(
+          APIError.generate(
+            404,
+            {
+              error: {
+                message: "Workflow with id 'wrkflow_1' not found.",
+                type: "invalid_request_error",
+                param: null,
+                code: null,
+              },
+            },
+            undefined,
+            new Headers({ "x-emulator-assumption": assumption }),
+          ),
+          1,
+          "failed",
+        ),
+        settings,
+        afterShutdown,
+      );
+    for (const assumption of ["workflow-exists", "key-format, workflow-exists"]) {
+      const hint = fromEmulator(assumption).hint ?? "";
+      assert.match(hint, /local ChatKit emulator's: it knows a workflow when its id starts with wf_/);
+      assert.doesNotMatch(hint, /Agent Builder/);
+    }
+    assert.match(fromEmulator("workflow-existence").hint ?? "", /Agent Builder/);
+    assert.match(
+      chatKitApiError(
+        "create",
+        new AttemptsFailed(apiError(404, { message: "Workflow with id 'wf_1' not found." }), 1, "failed"),
+        settings,
+        afterShutdown,
+      ).hint ?? "",
+      /Agent Builder/,
+    );
   });
 
   it("reminds on a refused cancel that destroy uses the config recorded at the last up", () => {
