@@ -3,6 +3,7 @@ import { assumed } from "./assumptions";
 import { authenticate, bearerOf, betaHeaderProblem } from "./auth";
 import {
   clientSecretEnded,
+  clientSecretUnknown,
   injectedFault,
   invalidBody,
   notJsonBody,
@@ -198,6 +199,8 @@ function listThreads(context: ApiContext, { req, res, record }: Exchange) {
     if (status !== "active") {
       return reply.fail(res, record, clientSecretEnded(status), assumed("threads-client-secret"));
     }
+  } else if (bearerOf(req).startsWith("ek_")) {
+    return reply.fail(res, record, clientSecretUnknown(), assumed("threads-client-secret"));
   } else {
     const auth = authenticate(req, context.apiKeys);
     if ("error" in auth) return reply.fail(res, record, auth);

@@ -117,6 +117,17 @@ export const clientSecretEnded = (status: string): ApiError =>
     ),
   );
 
+/** A client secret this emulator does not hold: it keeps sessions in memory, for a while after they end. */
+export const clientSecretUnknown = (): ApiError =>
+  answer(
+    401,
+    body(
+      "invalid_request_error",
+      "This emulator knows no session with this client secret: it keeps sessions in memory only, so a restart forgets them, and it forgets a session ten minutes after it ended.",
+      "invalid_client_secret",
+    ),
+  );
+
 /** A fault's status, with the type the API gives that kind of status. */
 export const injectedFault = (status: number): ApiError =>
   answer(

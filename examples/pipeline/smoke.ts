@@ -112,6 +112,15 @@ async function main(): Promise<void> {
       console.log("smoke: the client secret was revoked by destroy (the same call worked before it)");
       return;
     }
+    if (
+      error.code === "invalid_client_secret" &&
+      (error.headers?.get("x-emulator-assumption") ?? "").includes("threads-client-secret")
+    ) {
+      throw new Error(
+        "the local emulator does not know this client secret (HTTP 401 invalid_client_secret): it keeps sessions in memory only, so it was restarted since `pulumi up`, or the session ended over ten minutes ago. " +
+          "Run `pulumi up` again against this emulator (with `--replace` on the session if the state still holds it live), then this step.",
+      );
+    }
     // The API's own message may quote a fragment of the secret: print only its status and code.
     throw new Error(
       `the API refused the client secret on GET /v1/chatkit/threads (HTTP ${error.status}${error.code ? ` ${error.code}` : ""}). ` +

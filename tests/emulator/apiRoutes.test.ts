@@ -455,6 +455,17 @@ describe("the emulator's API errors, whole", () => {
       param: null,
       code: "invalid_client_secret",
     });
+    // A secret of no session it holds (as after a restart): told as such, not as a bad API key.
+    const forgotten = await call(`${ctx.emulator.url}/chatkit/threads`, "GET", undefined, {
+      authorization: "Bearer ek_never_issued_by_this_emulator",
+    });
+    assert.equal(forgotten.status, 401);
+    assert.equal(forgotten.json.error.code, "invalid_client_secret");
+    assert.match(
+      forgotten.json.error.message,
+      /^This emulator knows no session with this client secret: .*a restart forgets them/,
+    );
+    assert.match(forgotten.headers.get("x-emulator-assumption") ?? "", /threads-client-secret/);
   });
 
   it("shows a workflow bound to no project to requests for any project", async () => {

@@ -150,6 +150,14 @@ describe("the examples, run under mocks through the real provider host", functio
       );
     });
 
+    it("says the emulator forgot the session (a restart) when it does not know the client secret, not that the assumption fails", async () => {
+      const { code, stderr } = await failure(smoke("ek_issued_before_the_emulator_restarted_0123", ctx.emulator.url));
+      assert.equal(code, 1);
+      assert.match(stderr, /the local emulator does not know this client secret/);
+      assert.match(stderr, /it was restarted since `pulumi up`/);
+      assert.doesNotMatch(stderr, /assumption does not hold/);
+    });
+
     it("fails, naming the assumption and the documented check, when the API refuses the client secret on the live call", async () => {
       // An API that takes only API keys on this call, answering a client secret as the OpenAI API
       // answers any key it does not know.
