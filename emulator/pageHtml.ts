@@ -105,7 +105,7 @@ label { margin-right: 12px; }
   </section>
   <section aria-labelledby="requests-title">
     <h2 id="requests-title">Requests</h2>
-    <p class="hint">The latest requests to the API, newest first. Faults injected by a test or a teacher are marked; so are answers shaped by the emulator's own assumptions (see FIDELITY.md).</p>
+    <p class="hint">The latest requests to the API, newest first. Faults injected by a test or a teacher are marked; so are answers shaped by the emulator's own assumptions (see <a href="/_emulator/docs/FIDELITY.md">FIDELITY.md</a>; how to use the emulator: <a href="/_emulator/docs/README.md">README.md</a>).</p>
     <div class="scroll" tabindex="0" role="region" aria-labelledby="requests-title">
       <table id="requests">
         <thead><tr><th scope="col">Time</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">Request id</th><th scope="col">Error</th><th scope="col">Marks</th></tr></thead>

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Changes } from "./changes";
 import type { Clock } from "./clock";
 import { sessionNotFound, teachingOff, tooManyStreams } from "./errors";
@@ -95,7 +97,28 @@ export function snapshot(context: PageContext) {
   };
 }
 
-/** The page's routes: the page, its state as JSON and as a stream, and its teaching controls. */
+/**
+ * The emulator's own documents, which the page links to: they are shipped beside the build
+ * (emulator/ in the package and in the repository), read when asked for, and sent as plain text.
+ */
+function serveDocument(name: "README.md" | "FIDELITY.md") {
+  return (_context: PageContext, { res }: Exchange) => {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(__dirname, "..", "..", "emulator", name), "utf8");
+    } catch {
+      text = `${name} is not installed beside this emulator; it is in the emulator/ folder of the pulumi-chatkit package.\n`;
+    }
+    res.writeHead(200, {
+      "content-type": "text/plain; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    });
+    res.end(text);
+  };
+}
+
+/** The page's routes: the page, its documents, its state as JSON and as a stream, and its teaching controls. */
 export const PAGE_ROUTES = [
   {
     method: "GET",
@@ -111,6 +134,8 @@ export const PAGE_ROUTES = [
       res.end(PAGE_HTML);
     },
   },
+  { method: "GET", path: "/_emulator/docs/README.md", handle: serveDocument("README.md") },
+  { method: "GET", path: "/_emulator/docs/FIDELITY.md", handle: serveDocument("FIDELITY.md") },
   {
     method: "GET",
     path: "/_emulator/state",

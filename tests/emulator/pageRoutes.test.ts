@@ -1,4 +1,6 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { eventStream, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { call, HEADERS } from "./call";
 
@@ -12,6 +14,19 @@ describe("the live page's endpoints", () => {
   const sessions = () => `${ctx.emulator.url}/chatkit/sessions`;
   const control = (id: string, action: string) =>
     call(`${ctx.emulator.pageUrl}_emulator/sessions/${id}/${action}`, "POST");
+
+  it("serves the emulator's README.md and FIDELITY.md, which the page links to, as plain text", async () => {
+    const page = await (await fetch(ctx.emulator.pageUrl)).text();
+    for (const name of ["README.md", "FIDELITY.md"]) {
+      assert.ok(page.includes(`href="/_emulator/docs/${name}"`), `the page links to ${name}`);
+      const answer = await fetch(`${ctx.emulator.pageUrl}_emulator/docs/${name}`);
+      assert.equal(answer.status, 200);
+      assert.equal(answer.headers.get("content-type"), "text/plain; charset=utf-8");
+      assert.equal(answer.headers.get("x-content-type-options"), "nosniff");
+      assert.equal(await answer.text(), fs.readFileSync(path.join(__dirname, "../../../emulator", name), "utf8"));
+    }
+    assert.equal((await fetch(`${ctx.emulator.pageUrl}_emulator/docs/package.json`)).status, 404);
+  });
 
   it("shows each session's settings as its answer gave them, newest first, never its secret", async () => {
     const plain = (await call(sessions(), "POST", { user: "plain", workflow: { id: "wf_1" } })).json;
