@@ -6,10 +6,10 @@ import { ChatKitSession } from "../../sdk/chatkitSession";
 import { assertExpiresAfter, TEST_API_KEY, useEmulator } from "../helpers/emulator";
 import { type HostClient, startHost } from "../helpers/host";
 import { runUnderMocks, serializedProvider } from "../helpers/mocks";
+import { CLOCK_SHIFT_VARIABLE } from "../helpers/shiftClock";
 import { leafShapes, loadStateFixtures, type StateFixture } from "./stateFixtures";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
-const SHIFT_CLOCK = path.join(__dirname, "shiftClock.js");
 
 /** The fixture's session as the API holds it, put back into the emulator under its recorded id. */
 function sessionAsRecorded(fixture: StateFixture): SessionSeed {
@@ -92,8 +92,10 @@ describe("state written by earlier versions, run by this version through the rea
           env: {
             OPENAI_API_KEY: "",
             OPENAI_BASE_URL: "",
-            CHATKIT_TEST_CLOCK_START_MS: String(fixture.at * 1000),
-            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${SHIFT_CLOCK}`.trim(),
+            // The host's clock reads the moment the fixture was recorded, then moves on.
+            [CLOCK_SHIFT_VARIABLE]: String(fixture.at * 1000 - Date.now()),
+            NODE_OPTIONS:
+              `${process.env.NODE_OPTIONS ?? ""} --require ${require.resolve("../helpers/shiftClock")}`.trim(),
           },
         });
         await host.configure({ "chatkit:apiKey": TEST_API_KEY, "chatkit:baseUrl": ctx.emulator.url });
