@@ -1,11 +1,11 @@
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import type { Emulator } from "../../emulator/server";
 import { UNKNOWN } from "../../provider/unknown";
 import { TEST_API_KEY } from "./emulator";
 import { type DiffResponse, type HostClient, type HostOptions, startHost } from "./host";
 import { serializedProvider } from "./mocks";
+import { isSecretValue, reveal, secret, secretKeyPaths } from "./secretValues";
 import { CLOCK_SHIFT_VARIABLE } from "./shiftClock";
 
 /**
@@ -83,28 +83,7 @@ export interface EngineOptions extends HostOptions {
   keepHost?: boolean;
 }
 
-/** A value the program marks secret, as the language SDK sends it. */
-export function secret<T>(value: T): T {
-  return { [rpc.specialSigKey]: rpc.specialSecretSig, value } as T;
-}
-
-export function isSecretValue(value: unknown): boolean {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig
-  );
-}
-
-/** The plain values, as the engine sends them to a provider that accepts no secrets. */
-export function reveal(value: unknown): any {
-  if (isSecretValue(value)) return reveal((value as { value: unknown }).value);
-  if (Array.isArray(value)) return value.map(reveal);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, reveal(child)]));
-  }
-  return value;
-}
+export { reveal, secret } from "./secretValues";
 
 const containsSecret = (value: unknown): boolean =>
   isSecretValue(value) ||
@@ -125,10 +104,8 @@ export function annotateSecrets(outs: Record<string, any>, ins: Record<string, a
 }
 
 /** Key paths (dotted) of the values marked secret. */
-export function secretPaths(value: unknown, prefix = ""): string[] {
-  if (isSecretValue(value)) return [prefix];
-  if (value === null || typeof value !== "object") return [];
-  return Object.entries(value).flatMap(([key, child]) => secretPaths(child, prefix ? `${prefix}.${key}` : key));
+export function secretPaths(value: unknown): string[] {
+  return secretKeyPaths(value).map((path) => path.join("."));
 }
 
 /** The engine's processIgnoreChanges for dotted paths: each ignored path takes its old value. */

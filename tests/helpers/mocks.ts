@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { ChatKitSession } from "../../sdk/chatkitSession";
+import { secretKeyPaths } from "./secretValues";
 
 /** What the program sent to the engine for one resource. */
 export interface Registration {
@@ -11,14 +11,6 @@ export interface Registration {
   additionalSecretOutputs: string[];
   /** Key paths of the inputs that were secret (the engine marks the outputs at these paths). */
   secretPaths: string[][];
-}
-
-/** Key paths holding secret values in a serialized (wire) property object. */
-function secretPathsIn(value: unknown, prefix: string[] = []): string[][] {
-  if (value === null || typeof value !== "object") return [];
-  const record = value as Record<string, unknown>;
-  if (record[rpc.specialSigKey] === rpc.specialSecretSig) return [prefix];
-  return Object.entries(record).flatMap(([key, child]) => secretPathsIn(child, [...prefix, key]));
 }
 
 type NewResource = (
@@ -42,7 +34,7 @@ export async function runUnderMocks<T>(
   MockMonitor.prototype.registerResource = function (this: MockMonitor, req: any, callback: any) {
     pending.set(req.getName(), {
       additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      secretPaths: secretPathsIn(req.getObject()?.toJavaScript()),
+      secretPaths: secretKeyPaths(req.getObject()?.toJavaScript()),
     });
     return original.call(this, req, callback);
   };
@@ -102,25 +94,4 @@ export async function serializedProvider(): Promise<string> {
   return registrations[0]?.inputs.__provider as string;
 }
 
-/** Wraps the values at these key paths as secrets, the way the engine marks a provider's outputs. */
-export function markSecret(state: Record<string, any>, paths: string[][]): Record<string, any> {
-  const copy = structuredClone(state);
-  for (const path of paths) {
-    let parent: any = copy;
-    for (const key of path.slice(0, -1)) parent = parent?.[key];
-    const last = path.at(-1);
-    if (parent && last !== undefined && last in parent) {
-      parent[last] = { [rpc.specialSigKey]: rpc.specialSecretSig, value: parent[last] };
-    }
-  }
-  return copy;
-}
-
-/** The plain values of a property object, as the engine sends them to a provider that takes no secrets. */
-export function revealSecrets(value: unknown): any {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(revealSecrets);
-  const record = value as Record<string, unknown>;
-  if (record[rpc.specialSigKey] === rpc.specialSecretSig) return revealSecrets(record.value);
-  return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, revealSecrets(child)]));
-}
+export { markSecret, reveal as revealSecrets } from "./secretValues";
