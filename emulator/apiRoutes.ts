@@ -199,7 +199,7 @@ function listThreads(context: ApiContext, { req, res, record }: Exchange) {
     if (status !== "active") {
       return reply.fail(res, record, clientSecretEnded(status), assumed("threads-client-secret"));
     }
-  } else if (bearerOf(req).startsWith("ek_")) {
+  } else if (bearerOf(req).startsWith("ek_") && !context.apiKeys?.includes(bearerOf(req))) {
     return reply.fail(res, record, clientSecretUnknown(), assumed("threads-client-secret"));
   } else {
     const auth = authenticate(req, context.apiKeys);

@@ -123,8 +123,8 @@ export const clientSecretUnknown = (): ApiError =>
     401,
     body(
       "invalid_request_error",
-      "This emulator knows no session with this client secret: it keeps sessions in memory only, so a restart forgets them, and it forgets a session ten minutes after it ended.",
-      "invalid_client_secret",
+      "This emulator knows no session with this client secret: it keeps sessions in memory only, so a restart forgets them, and it forgets a session some time after it ended (ten minutes by default, sooner when its store is full).",
+      "client_secret_unknown",
     ),
   );
 

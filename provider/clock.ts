@@ -40,7 +40,7 @@ export class ApiClock {
     if (Math.abs(offset) > LARGE_OFFSET_SECONDS && !this.warned) {
       this.warned = true;
       this.warn(
-        `This machine's clock is ${describeSeconds(Math.abs(offset))} ${offset > 0 ? "behind" : "ahead of"} the ChatKit API's (measured when session ${id} was created). Renewal, refresh and destroy go by the API's time, learned from each create; set this machine's clock right (for example with NTP) so that sessions created elsewhere are judged right too. If this machine's clock is right, a cache or gateway between here and the API may be replaying old create answers: the session would then be older than it looks (see docs/_index.md, "The clock rule").`,
+        `This machine's clock is ${describeSeconds(Math.abs(offset))} ${offset > 0 ? "behind" : "ahead of"} the ChatKit API's (measured when session ${id} was created). Renewal, refresh and destroy go by the API's time, learned from each create; set this machine's clock right (for example with NTP) so that sessions created elsewhere are judged right too. If this machine's clock is right, a cache or gateway between here and the API may be replaying old create answers: the session would then be older than it looks (see https://github.com/pulumi-chatkit/pulumi-chatkit/blob/main/docs/_index.md#the-clock-rule).`,
       );
     }
     return offset;

@@ -38,7 +38,7 @@ export function hintFor(
     const message = kept(String(error.message ?? ""));
     const aboutWorkflow = /workflow/i.test(`${message} ${kept(String(error.param ?? ""))}`);
     if (operation === "create" && emulatorMissingWorkflow(error)) {
-      return "This answer is the local ChatKit emulator's: it knows a workflow when its id starts with wf_ (its assumption workflow-exists; see the emulator's FIDELITY.md), unless it was started with a list of workflows. Check the workflow id's spelling.";
+      return "This answer is the local ChatKit emulator's: it knows a workflow when its id starts with wf_ (its assumption workflow-exists; see the emulator's FIDELITY.md, served at /_emulator/docs/FIDELITY.md). Check the workflow id's spelling.";
     }
     const sunset = sunsetHint(error, operation, nowMs, message, aboutWorkflow);
     if (sunset) return sunset;

@@ -79,7 +79,7 @@ export class ChatKitSession extends pulumi.CustomResource {
 
   constructor(name: string, args: ChatKitSessionArgs, opts?: pulumi.CustomResourceOptions) {
     checkResourceOptions(name, opts);
-    if (Object.hasOwn(args ?? {}, "__provider")) {
+    if ((args as { __provider?: unknown } | undefined)?.__provider) {
       throw new pulumi.RunError(
         `ChatKitSession ${name}: __provider is not an input: Pulumi's dynamic provider host keeps the provider under that key. Remove it.`,
       );

@@ -107,19 +107,24 @@ async function main(): Promise<void> {
         `GET /v1/chatkit/threads failed: HTTP ${error.status ?? "(no status)"}${error.type ? ` ${error.type}` : ""}${error.code ? ` ${error.code}` : ""} (request id ${error.requestID ?? "none"}); the API's message is not shown, since it may quote the client secret.`,
       );
     }
+    const onEmulator = (error.headers?.get("x-emulator-assumption") ?? "").includes("threads-client-secret");
+    if (onEmulator && error.code === "client_secret_unknown") {
+      throw new Error(
+        "the local emulator does not know this client secret (HTTP 401 client_secret_unknown): it keeps sessions in memory only, so it was restarted since `pulumi up`, or the session ended a while ago. " +
+          (revoked
+            ? "That proves nothing about destroy: run the pipeline again against one emulator that stays up."
+            : "Run `pulumi up` again against this emulator (with `--replace` on the session if the state still holds it live), then this step."),
+      );
+    }
+    if (onEmulator && !revoked && error.code === "invalid_client_secret") {
+      throw new Error(
+        "the session behind this client secret has ended (HTTP 401 invalid_client_secret from the local emulator: cancelled or expired). Run `pulumi up` to renew it, then this step.",
+      );
+    }
     if (revoked) {
       fs.rmSync(proof, { force: true });
       console.log("smoke: the client secret was revoked by destroy (the same call worked before it)");
       return;
-    }
-    if (
-      error.code === "invalid_client_secret" &&
-      (error.headers?.get("x-emulator-assumption") ?? "").includes("threads-client-secret")
-    ) {
-      throw new Error(
-        "the local emulator does not know this client secret (HTTP 401 invalid_client_secret): it keeps sessions in memory only, so it was restarted since `pulumi up`, or the session ended over ten minutes ago. " +
-          "Run `pulumi up` again against this emulator (with `--replace` on the session if the state still holds it live), then this step.",
-      );
     }
     // The API's own message may quote a fragment of the secret: print only its status and code.
     throw new Error(

@@ -460,7 +460,7 @@ describe("the emulator's API errors, whole", () => {
       authorization: "Bearer ek_never_issued_by_this_emulator",
     });
     assert.equal(forgotten.status, 401);
-    assert.equal(forgotten.json.error.code, "invalid_client_secret");
+    assert.equal(forgotten.json.error.code, "client_secret_unknown");
     assert.match(
       forgotten.json.error.message,
       /^This emulator knows no session with this client secret: .*a restart forgets them/,

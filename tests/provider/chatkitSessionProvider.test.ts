@@ -78,6 +78,17 @@ describe("ForwardingProvider (the exported provider object, which loads the life
       }
     });
 
+    it("passes a missing dependency of the package on as it is: reinstalling pulumi-chatkit is not the advice", async () => {
+      const dependency = Object.assign(new Error("Cannot find module 'openai'\nRequire stack:\n- provider/client.js"), {
+        code: "MODULE_NOT_FOUND",
+      });
+      failLoading(dependency);
+      await assert.rejects(
+        Promise.resolve().then(() => new ForwardingProvider().create({})),
+        (error) => error === dependency,
+      );
+    });
+
     it("passes any other loading failure on as it is", async () => {
       const broken = Object.assign(new Error("Unexpected token in provider/index.js"), { code: "ERR_SYNTAX" });
       failLoading(broken);

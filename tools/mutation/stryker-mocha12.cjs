@@ -1,4 +1,4 @@
-// Preloaded (node --require) into Stryker and its workers by scripts/mutate.sh.
+// Preloaded (node --require) into Stryker and its workers by tools/mutation/mutate.sh.
 //
 // @stryker-mutator/mocha-runner 10.0.0 loads Mocha's cli internals by extensionless paths
 // (`mocha/lib/cli/run-helpers`), and Mocha 12 renamed them to `.cjs`, so the runner fails to load
