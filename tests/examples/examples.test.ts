@@ -158,6 +158,23 @@ describe("the examples, run under mocks through the real provider host", functio
       assert.doesNotMatch(stderr, /assumption does not hold/);
     });
 
+    it("says the session ended when the emulator refuses a cancelled session's secret on the live call", async () => {
+      await runExample("pipeline", "chatkit-pipeline", { runId: "smoke-ended" });
+      const [session] = created;
+      await host.delete(session!.id, session!.properties);
+      const { code, stderr } = await failure(smoke(session?.properties.clientSecret as string, ctx.emulator.url));
+      assert.equal(code, 1);
+      assert.match(stderr, /the session behind this client secret has ended/);
+      assert.doesNotMatch(stderr, /restarted|assumption does not hold/);
+    });
+
+    it("says a forgotten secret proves nothing after destroy", async () => {
+      const { stderr } = await failure(
+        smoke("ek_issued_before_the_emulator_restarted_0123", ctx.emulator.url, ["--revoked"]),
+      );
+      assert.doesNotMatch(stderr, /revoked by destroy/);
+    });
+
     it("fails, naming the assumption and the documented check, when the API refuses the client secret on the live call", async () => {
       // An API that takes only API keys on this call, answering a client secret as the OpenAI API
       // answers any key it does not know.
