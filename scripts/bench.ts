@@ -20,11 +20,11 @@ import { VERSION as OPENAI_VERSION } from "openai/version";
 import { SERIALIZED_PROVIDER } from "../provider/chatkitSessionProvider";
 import { SessionLifecycle } from "../provider/lifecycle";
 import { normalize } from "../provider/normalize";
-import { startHost } from "../tests/helpers/host";
 import { measureEngine } from "./benchEngine";
 import { measureStreams, p90 } from "./benchStreams";
 import { ROOT } from "./localStack";
 import { findPulumiCli } from "./pulumiCli";
+import { startHost } from "./tooling/host";
 
 const API_KEY = "sk-bench-0000000000";
 const INPUTS = {

@@ -13,9 +13,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import OpenAI from "openai";
 import { startEmulator } from "../../emulator/server";
+import { startHost } from "../../scripts/tooling/host";
 import { ChatKitSession } from "../../sdk/chatkitSession";
 import { TEST_API_KEY } from "../helpers/emulator";
-import { startHost } from "../helpers/host";
 import { runUnderMocks } from "../helpers/mocks";
 import { SESSIONS, STATE_FIXTURES_DIR, type StateFixture } from "./stateFixtures";
 

@@ -4,9 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { startHost } from "../../scripts/tooling/host";
 import { codeBlocks, shellCommands } from "../helpers/docs";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
-import { startHost } from "../helpers/host";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 const README = path.join(REPO_ROOT, "README.md");

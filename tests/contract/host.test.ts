@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { UNKNOWN } from "../../provider/unknown";
+import { type HostClient, startHost } from "../../scripts/tooling/host";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
-import { type HostClient, startHost } from "../helpers/host";
 import { serializedProvider } from "../helpers/mocks";
 import { rejection } from "../helpers/rejection";
 

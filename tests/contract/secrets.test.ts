@@ -3,8 +3,8 @@ import * as path from "node:path";
 import * as fc from "fast-check";
 import { SessionProvider } from "../../provider/lifecycle";
 import { validateInputs } from "../../provider/schema";
+import { type HostClient, startHost } from "../../scripts/tooling/host";
 import { useEmulator } from "../helpers/emulator";
-import { type HostClient, startHost } from "../helpers/host";
 import { serializedProvider } from "../helpers/mocks";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");

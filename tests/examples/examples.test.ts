@@ -6,9 +6,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
+import { type HostClient, startHost } from "../../scripts/tooling/host";
 import { shellCommands } from "../helpers/docs";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
-import { type HostClient, startHost } from "../helpers/host";
 import { markSecret, type Registration, revealSecrets, runUnderMocks, unwrap } from "../helpers/mocks";
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
