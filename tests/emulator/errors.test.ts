@@ -15,6 +15,7 @@ describe("the emulator's errors", () => {
     ["sessionNotFound", errors.sessionNotFound("cksess_x")],
     ["storeFull", errors.storeFull(1, 2)],
     ["clientSecretEnded", errors.clientSecretEnded("expired")],
+    ["clientSecretUnknown", errors.clientSecretUnknown()],
     ["injectedFault", errors.injectedFault(500)],
     ["misdirected", errors.misdirected(1)],
     ["invalidFault", errors.invalidFault({ message: "m", param: null })],
