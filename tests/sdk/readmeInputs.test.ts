@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import { z } from "zod";
 import { SessionProvider } from "../../provider/lifecycle";
-import { validateInputs } from "../../provider/schema";
+import { sessionInputsSchema, validateInputs } from "../../provider/schema";
 import { tableRows } from "../helpers/docs";
 import { useEmulator } from "../helpers/emulator";
 
@@ -33,14 +34,17 @@ function withValue(base: Record<string, unknown>, dotted: string, value: unknown
   return copy;
 }
 
-/** The properties check knows at a path, as its failure for an unknown key there lists them. */
+/** The properties the schema declares at a dotted path (read from the schema, optional layers unwrapped). */
 function knownAt(dotted: string): string[] {
-  const probe = "zzqx";
-  const given = dotted === "" ? { ...MINIMAL, [probe]: 1 } : withValue(MINIMAL, `${dotted}.${probe}`, 1);
-  const failure = validateInputs(given).failures.find((f) => f.property === (dotted ? `${dotted}.${probe}` : probe));
-  const listed = / the properties here are (.+)$/.exec(failure?.reason ?? "")?.[1];
-  assert.ok(listed, `check names the properties it knows at ${dotted || "the top"}: ${failure?.reason}`);
-  return listed.split(", ");
+  let schema: z.ZodType = sessionInputsSchema;
+  for (const key of dotted ? dotted.split(".") : []) {
+    while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+    assert.ok(schema instanceof z.ZodObject, `the schema has an object at ${dotted}`);
+    schema = schema.shape[key] as z.ZodType;
+  }
+  while (schema instanceof z.ZodOptional) schema = schema.unwrap() as z.ZodType;
+  assert.ok(schema instanceof z.ZodObject, `the schema has an object at ${dotted || "the top"}`);
+  return Object.keys(schema.shape);
 }
 
 /** What docs/chatkitsession.md's words in the "default" column mean, as the value an output holds. */
