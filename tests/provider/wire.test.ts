@@ -62,8 +62,9 @@ describe("wire: camelCase inputs to the API's snake_case", () => {
   });
 });
 
-describe("wire: an answer is read only when it has a whole session's shape", () => {
-  const session = () => ({
+/** A whole create answer, as the API documents it. */
+function sessionAnswer() {
+  return {
     id: "cksess_1",
     object: "chatkit.session",
     client_secret: "ek_1",
@@ -77,7 +78,11 @@ describe("wire: an answer is read only when it has a whole session's shape", () 
       history: { enabled: true },
     },
     rate_limits: { max_requests_per_1_minute: 10 },
-  });
+  };
+}
+
+describe("wire: an answer is read only when it has a whole session's shape", () => {
+  const session = sessionAnswer;
   type Answer = ReturnType<typeof session>;
 
   it("reads the smallest whole session, and each status the API sends", () => {
@@ -138,23 +143,6 @@ describe("wire: an answer is read only when it has a whole session's shape", () 
 
 describe("wire: what a create answer and a cancel answer confirm", () => {
   const answer = () => readSession(sessionAnswer())!;
-  function sessionAnswer() {
-    return {
-      id: "cksess_1",
-      object: "chatkit.session",
-      client_secret: "ek_1",
-      expires_at: 1_900_000_000,
-      status: "active",
-      user: "u",
-      workflow: { id: "wf_1", tracing: { enabled: true } },
-      chatkit_configuration: {
-        automatic_thread_titling: { enabled: true },
-        file_upload: { enabled: false },
-        history: { enabled: true },
-      },
-      rate_limits: { max_requests_per_1_minute: 10 },
-    };
-  }
 
   it("says why a created session cannot be used: not active, or no client secret", () => {
     assert.equal(unusableReason(answer()), undefined);
