@@ -161,18 +161,24 @@ describe("the provider against answers the emulator cannot make", function () {
       assert.match(error.message, /may have been created/);
     });
 
+    /** A provider that waits in real time (no injected sleep), for the tests that time a budget. */
+    async function onRealTime(config: Record<string, string>) {
+      const provider = new SessionProvider({ env: {}, warn: (message) => scripted.warnings.push(message) });
+      const values: Record<string, string> = {
+        "chatkit:apiKey": KEY,
+        "chatkit:baseUrl": scripted.server.url,
+        ...config,
+      };
+      await provider.configure({ config: { get: (key: string) => values[key] } });
+      return provider;
+    }
+
     it("cancels an unusable session within what is left of the budget", async () => {
       scripted.script = [
         { acts: true, delayMs: 1500, body: sessionJson({ id: "cksess_late", client_secret: "" }) },
         { hang: true },
       ];
-      const provider = new SessionProvider({ env: {}, warn: (message) => scripted.warnings.push(message) });
-      const values: Record<string, string> = {
-        "chatkit:apiKey": KEY,
-        "chatkit:baseUrl": scripted.server.url,
-        "chatkit:retryBudgetSeconds": "2",
-      };
-      await provider.configure({ config: { get: (key: string) => values[key] } });
+      const provider = await onRealTime({ "chatkit:retryBudgetSeconds": "2" });
       const started = Date.now();
       const error = await rejection(provider.create(inputs));
       const took = Date.now() - started;
@@ -187,14 +193,7 @@ describe("the provider against answers the emulator cannot make", function () {
         { status: 429, headers: { "retry-after-ms": "400" }, body: errorJson("slow down", "requests") },
         { hang: true },
       ];
-      const provider = new SessionProvider({ env: {}, warn: (message) => scripted.warnings.push(message) });
-      const values: Record<string, string> = {
-        "chatkit:apiKey": KEY,
-        "chatkit:baseUrl": scripted.server.url,
-        "chatkit:timeoutSeconds": "5",
-        "chatkit:retryBudgetSeconds": "2",
-      };
-      await provider.configure({ config: { get: (key: string) => values[key] } });
+      const provider = await onRealTime({ "chatkit:timeoutSeconds": "5", "chatkit:retryBudgetSeconds": "2" });
       const started = Date.now();
       const error = await rejection(provider.create(inputs));
       const took = Date.now() - started;
