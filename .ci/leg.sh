@@ -25,33 +25,13 @@ cd "$work/repo"
 # from a clean clone of it (what git tracks), as a user would from the published ranges.
 git init -q && git add -A
 rm -f package-lock.json
-# Each pin replaces the range in whichever section declares the package.
-node -e '
-  const fs = require("fs");
-  const manifest = JSON.parse(fs.readFileSync("package.json", "utf8"));
-  for (const pin of process.argv.slice(1)) {
-    const at = pin.lastIndexOf("@");
-    const [name, version] = [pin.slice(0, at), pin.slice(at + 1)];
-    const section = ["dependencies", "devDependencies"].find((key) => manifest[key]?.[name]);
-    if (!section) throw new Error(`${name} is not a dependency`);
-    manifest[section][name] = version;
-  }
-  fs.writeFileSync("package.json", JSON.stringify(manifest, null, 2));
-' "$@"
+node .ci/leg-manifest.js pin "$@"
 retry npm install --no-audit --no-fund --loglevel=error
 # The pins stay in node_modules only: the consumer test packs this copy, and a user's tarball
 # declares the ranges, not one leg's versions.
 git checkout -q -- package.json
-node -e '
-  const v = (name) => JSON.parse(require("fs").readFileSync(`node_modules/${name}/package.json`, "utf8")).version;
-  console.log(`Node ${process.version}, @pulumi/pulumi ${v("@pulumi/pulumi")}, openai ${v("openai")}, zod ${v("zod")}, typescript ${v("typescript")}`);
-'
+node .ci/leg-manifest.js versions
 # npm install has built already, through the prepare script; build only if it did not.
 [ -f dist/provider/index.js ] || npm run build --silent
-# The suite's own mocha settings, with only these layers as specs.
-node -e '
-  const config = require("./.mocharc.json");
-  config.spec = ["provider", "contract", "sdk", "consumer", "compat"].map((layer) => `dist/tests/${layer}/**/*.test.js`);
-  require("fs").writeFileSync(".mocharc.leg.json", JSON.stringify(config));
-'
+node .ci/leg-manifest.js specs provider contract sdk consumer compat
 npx mocha --config .mocharc.leg.json
