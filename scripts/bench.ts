@@ -22,9 +22,9 @@ import { SessionLifecycle } from "../provider/lifecycle";
 import { normalize } from "../provider/normalize";
 import { measureEngine } from "./benchEngine";
 import { measureStreams, p90 } from "./benchStreams";
-import { ROOT } from "./localStack";
 import { findPulumiCli } from "./pulumiCli";
 import { startHost } from "./tooling/host";
+import { ROOT } from "./tooling/root";
 
 const API_KEY = "sk-bench-0000000000";
 const INPUTS = {

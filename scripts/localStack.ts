@@ -3,9 +3,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../emulator/server";
 import { cliVersionProblem, findPulumiCli, missingCliMessage } from "./pulumiCli";
+import { ROOT } from "./tooling/root";
 
-/** The repository root (this file runs from dist/scripts). */
-export const ROOT = path.resolve(__dirname, "../..");
 export const STACK = "dev";
 /** The passphrase of the local stack's secrets, documented in the README and CONTRIBUTING.md; set your own to override. */
 export const DEFAULT_PASSPHRASE = "chatkit-local-dev";

@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ROOT } from "./localStack";
+import { ROOT } from "./tooling/root";
 
 export interface Equivalent {
   file: string;
