@@ -188,18 +188,19 @@ function cancel(context: ApiContext, { res, record, params }: Exchange, key: str
 /**
  * GET /v1/chatkit/threads with an API key (documented) or, as our assumption, with a session's
  * client secret as bearer token, the way the pipeline example's smoke step calls it. Threads are
- * not emulated, so the list is empty; a cancelled or expired secret is refused. Both answers are
- * marked as assumptions.
+ * not emulated, so the list is empty; a cancelled or expired secret is refused, and a client secret
+ * of no session it holds is told as such. These answers are marked as assumptions.
  */
 function listThreads(context: ApiContext, { req, res, record }: Exchange) {
   const { reply, store } = context;
-  const session = store.bySecret(bearerOf(req));
+  const bearer = bearerOf(req);
+  const session = store.bySecret(bearer);
   if (session) {
     const status = store.statusOf(session);
     if (status !== "active") {
       return reply.fail(res, record, clientSecretEnded(status), assumed("threads-client-secret"));
     }
-  } else if (bearerOf(req).startsWith("ek_") && !context.apiKeys?.includes(bearerOf(req))) {
+  } else if (bearer.startsWith("ek_") && !context.apiKeys?.includes(bearer)) {
     return reply.fail(res, record, clientSecretUnknown(), assumed("threads-client-secret"));
   } else {
     const auth = authenticate(req, context.apiKeys);
