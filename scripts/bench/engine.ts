@@ -1,8 +1,13 @@
 import { performance } from "node:perf_hooks";
-import { type EngineStack, openEngineStack } from "./engine/stack";
+import { type EngineStack, openEngineStack } from "../engine/stack";
+import { findPulumiCli } from "../pulumiCli";
+import { spawnEmulator } from "./emulator";
+import { type Figure, figure, type Goal, ratio } from "./figures";
+import { say } from "./progress";
+import { apiEnv } from "./session";
 
 /** What `pulumi preview` and `pulumi up` of `count` resources of one kind took, and the state they left. */
-export interface EngineSample {
+interface EngineSample {
   kind: "session" | "noop";
   count: number;
   /** Seconds of each round's `pulumi preview` of the empty stack. */
@@ -24,13 +29,11 @@ async function timedCli(engine: EngineStack, args: string[]): Promise<number> {
  * Each count of sessions beside the same count of a dynamic resource that does nothing, in the
  * same round, so the ratio is what this provider adds to what every dynamic provider pays.
  */
-export async function measureEngine(
+async function measureEngine(
   bin: string,
   emulatorUrl: string,
-  apiKey: string,
   counts: number[],
   rounds: number,
-  say: (line: string) => void,
 ): Promise<EngineSample[]> {
   const samples: EngineSample[] = [];
   for (const count of counts) {
@@ -39,7 +42,7 @@ export async function measureEngine(
         bin,
         name: `bench-${kind}-${count}`,
         config: { "chatkit-engine:count": String(count), "chatkit-engine:kind": kind },
-        env: { OPENAI_BASE_URL: emulatorUrl, OPENAI_API_KEY: apiKey },
+        env: apiEnv(emulatorUrl),
       });
       const sample: EngineSample = { kind, count, preview: [], up: [], stateBytesPerResource: 0 };
       try {
@@ -64,4 +67,35 @@ export async function measureEngine(
     }
   }
   return samples;
+}
+
+/** pulumi preview and up of sessions beside the same count of no-op dynamic resources, through the CLI. */
+export async function engine(counts: number[], rounds: number): Promise<Figure[]> {
+  const cli = await findPulumiCli(8_000);
+  if (!cli.found) throw new Error(`the engine phase needs the Pulumi CLI: ${cli.reason}`);
+  const emulator = await spawnEmulator();
+  const samples = await measureEngine(cli.bin, emulator.url, counts, rounds);
+  emulator.close();
+  const sampleOf = (kind: EngineSample["kind"], count: number) =>
+    samples.find((sample) => sample.kind === kind && sample.count === count)!;
+  const figures: Figure[] = [];
+  for (const count of counts) {
+    const noop = sampleOf("noop", count);
+    const session = sampleOf("session", count);
+    const goal: Goal | undefined = count >= 100 ? ["≤ 1.2", (m) => m <= 1.2] : undefined;
+    figures.push(
+      figure(`pulumi preview, ${count} session(s)`, "s", session.preview),
+      figure(`pulumi preview, ${count} no-op dynamic resource(s)`, "s", noop.preview),
+      figure(`pulumi preview, ${count}: sessions / no-op`, "×", ratio(session.preview, noop.preview), goal),
+      figure(`pulumi up, ${count} session(s)`, "s", session.up),
+      figure(`pulumi up, ${count} no-op dynamic resource(s)`, "s", noop.up),
+      figure(`pulumi up, ${count}: sessions / no-op`, "×", ratio(session.up, noop.up), goal),
+    );
+  }
+  const largest = Math.max(...counts);
+  figures.push(
+    figure("state per session (pulumi stack export)", "bytes", [sampleOf("session", largest).stateBytesPerResource]),
+    figure("state per no-op dynamic resource", "bytes", [sampleOf("noop", largest).stateBytesPerResource]),
+  );
+  return figures;
 }

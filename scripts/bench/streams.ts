@@ -7,12 +7,21 @@
  * change or per stream would end in a crash rather than in a slow figure; it reports its own
  * memory (after a GC) over the IPC channel.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as net from "node:net";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
+import { ROOT } from "../tooling/root";
+import { announceEmulator } from "./emulator";
+import { type Figure, figure } from "./figures";
+import { track } from "./processes";
+import { progress } from "./progress";
 
-export interface StreamsResult {
+const CLIENTS = 500;
+const STALLED = 100;
+const CREATES_PER_SECOND = 20;
+
+interface StreamsResult {
   createMs: number[];
   heapGrowthMiB: number;
   rssGrowthMiB: number;
@@ -34,12 +43,8 @@ const BODY = JSON.stringify({
 });
 
 /** The emulator in its own process, answering "memory?" over IPC. */
-async function startEmulatorProcess(
-  root: string,
-  track: (child: ChildProcess) => ChildProcess,
-  started?: (pid: number) => void,
-) {
-  const server = JSON.stringify(path.join(root, "dist", "emulator", "server.js"));
+async function startEmulatorProcess() {
+  const server = JSON.stringify(path.join(ROOT, "dist", "emulator", "server.js"));
   const script = `
     require(${server}).startEmulator({ port: 0 }).then((emulator) => {
       process.send({ url: emulator.url });
@@ -61,7 +66,7 @@ async function startEmulatorProcess(
       child.once("exit", (code) => reject(new Error(`the emulator exited with ${code}`)));
     });
   const { url } = await next<{ url: string }>();
-  started?.(child.pid ?? 0);
+  announceEmulator(child.pid ?? 0);
   const memory = () => {
     const answer = next<Memory>();
     child.send("memory?");
@@ -89,23 +94,13 @@ function openStream(port: number, stalled: boolean, received: { bytes: number })
   });
 }
 
-export const p90 = (values: number[]) => {
+const p90 = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.9) - 1)] ?? Number.NaN;
 };
 
-export async function measureStreams(options: {
-  root: string;
-  track: (child: ChildProcess) => ChildProcess;
-  seconds: number;
-  clients?: number;
-  stalled?: number;
-  createsPerSecond?: number;
-  /** Told the emulator's pid once it listens. */
-  started?: (pid: number) => void;
-}): Promise<StreamsResult> {
-  const { clients = 500, stalled = 100, createsPerSecond = 20 } = options;
-  const emulator = await startEmulatorProcess(options.root, options.track, options.started);
+async function measureStreams(seconds: number): Promise<StreamsResult> {
+  const emulator = await startEmulatorProcess();
   const port = Number(new URL(emulator.url).port);
   const create = async () => {
     const started = performance.now();
@@ -128,15 +123,15 @@ export async function measureStreams(options: {
     for (let i = 0; i < 120; i++) await create();
     const before = await emulator.memory();
     const received = { bytes: 0 };
-    for (let i = 0; i < clients; i++) sockets.push(await openStream(port, i < stalled, received));
+    for (let i = 0; i < CLIENTS; i++) sockets.push(await openStream(port, i < STALLED, received));
     received.bytes = 0;
     // Creates go out on a fixed schedule, not one after another: a create that waits behind a
     // stalled event loop does not hold back the next, so every create during a stall counts.
     const calls: Promise<number>[] = [];
-    const total = options.seconds * createsPerSecond;
+    const total = seconds * CREATES_PER_SECOND;
     const started = performance.now();
     for (let i = 0; i < total; i++) {
-      const wait = started + (i * 1000) / createsPerSecond - performance.now();
+      const wait = started + (i * 1000) / CREATES_PER_SECOND - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       calls.push(create());
     }
@@ -154,4 +149,24 @@ export async function measureStreams(options: {
     for (const socket of sockets) socket.destroy();
     emulator.child.disconnect();
   }
+}
+
+export async function streams(seconds: number): Promise<Figure[]> {
+  progress.total = seconds * CREATES_PER_SECOND;
+  const result = await measureStreams(seconds);
+  progress.done = result.createMs.length;
+  const note = `${CLIENTS} streams, ${STALLED} never reading, ${result.createMs.length} creates over ${seconds} s`;
+  return [
+    figure("emulator create p90 under event streams", "ms", [p90(result.createMs)], ["≤ 100", (m) => m <= 100], note),
+    figure("emulator create median under event streams", "ms", result.createMs),
+    figure(
+      "emulator stayed up, streams still open",
+      "streams",
+      [result.streamsOpen],
+      [`${CLIENTS}, up`, (m) => m === CLIENTS && result.stayedUp],
+    ),
+    figure("emulator heap growth under event streams (after GC)", "MiB", [result.heapGrowthMiB]),
+    figure("emulator RSS growth under event streams", "MiB", [result.rssGrowthMiB]),
+    figure(`streamed to the ${CLIENTS - STALLED} reading pages meanwhile`, "MiB", [result.streamedMiB]),
+  ];
 }

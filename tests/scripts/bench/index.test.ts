@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const BENCH = path.resolve(__dirname, "../../scripts/bench.js");
+const BENCH = path.resolve(__dirname, "../../../scripts/bench/index.js");
 
 function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
