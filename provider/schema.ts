@@ -80,14 +80,19 @@ function checkStateVariables(variables: Record<string, unknown>, ctx: z.Refineme
 }
 
 const workflowSchema = z.strictObject({
-  id: text(),
+  id: text().describe("The workflow's id (wf_…)."),
   version: text()
     .refine((version) => version.trim().toLowerCase() !== "latest", {
       message:
         'must not be "latest": the API accepts it but the session then fails at chat time; omit version to run the latest deployed version',
     })
-    .optional(),
-  stateVariables: z.record(z.string(), z.unknown()).superRefine(checkStateVariables).optional(),
+    .optional()
+    .describe('Omit to run the latest deployed version ("latest" is refused: it fails at chat time).'),
+  stateVariables: z
+    .record(z.string(), z.unknown())
+    .superRefine(checkStateVariables)
+    .optional()
+    .describe("At most 64 variables, keys up to 64 characters, primitive values (string, number or boolean)."),
   tracing: enabledFlag.optional(),
 });
 
@@ -101,26 +106,47 @@ const chatkitConfigurationSchema = z.strictObject({
   fileUpload: z
     .strictObject({
       enabled: z.boolean().optional(),
-      maxFileSize: z.int().min(1).max(LIMITS.maxFileSizeMb).optional(),
+      maxFileSize: z.int().min(1).max(LIMITS.maxFileSizeMb).optional().describe("Megabytes per file, 1 to 512."),
       maxFiles: z.int().min(1).optional(),
     })
     .optional(),
   history: z.strictObject({ enabled: z.boolean().optional(), recentThreads: z.int().min(1).optional() }).optional(),
 });
 
+/**
+ * The inputs of a session, declared once: check validates by it, and the package schema of the
+ * provider plugin (packageSchema.ts), from which every language's SDK is generated, is derived
+ * from it, descriptions included.
+ */
 export const sessionInputsSchema = z.strictObject({
-  user: text(),
-  workflow: workflowSchema,
-  chatkitConfiguration: chatkitConfigurationSchema.optional(),
-  expiresAfter: expiresAfterSchema.optional(),
-  rateLimits: z.strictObject({ maxRequestsPer1Minute: z.int().min(1).optional() }).optional(),
-  renewBefore: z.int().min(0).optional(),
+  user: text().describe("Identifies your end user; the session can reach objects with the same user scope."),
+  workflow: workflowSchema.describe("The workflow that powers the session."),
+  chatkitConfiguration: chatkitConfigurationSchema
+    .optional()
+    .describe("ChatKit features for the session; the API resolves what is not given to its defaults."),
+  expiresAfter: expiresAfterSchema
+    .optional()
+    .describe(
+      'Lifetime, 1 to 600 seconds from creation (default 600). A bare number is shorthand for { anchor: "created_at", seconds }.',
+    ),
+  rateLimits: z
+    .strictObject({ maxRequestsPer1Minute: z.int().min(1).optional() })
+    .optional()
+    .describe("Request limits for the session."),
+  renewBefore: z
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "Seconds before expiry from which the next up replaces the session (default: a tenth of the lifetime, at most 60).",
+    ),
   triggers: z
     .record(
       z.string(),
       z.string().refine((value) => value.isWellFormed(), { message: LONE_SURROGATE }),
     )
-    .optional(),
+    .optional()
+    .describe("Any change to these values replaces the session, like keepers."),
 });
 
 /**

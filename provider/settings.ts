@@ -125,31 +125,35 @@ const headerValue = (setting: string) => (source: string, value: string | undefi
   checkHeaderValue(setting, source, value);
 
 /**
- * Every chatkit:* setting, declared once: the environment variable it falls back to, how its
- * stack config text is read (`key` is the full config key), the check its value must pass wherever
+ * Every chatkit:* setting, declared once: its type in the package schema (packageSchema.ts), the
+ * environment variable it falls back to, how its stack config text is read (`key` is the full config key), the check its value must pass wherever
  * it came from, its default and what it is. The type, the names, the reader and the environment
  * list below are derived from it. In this order the values are checked.
  */
 export const SETTINGS = {
   apiKey: {
+    type: "string",
     variable: "OPENAI_API_KEY",
     parse: asText,
     check: headerValue("The API key"),
     doc: "The OpenAI API key; set it with --secret.",
   },
   organization: {
+    type: "string",
     variable: "OPENAI_ORG_ID",
     parse: asText,
     check: headerValue("The organization"),
     doc: "The organization requests are made for; the key's default when unset.",
   },
   project: {
+    type: "string",
     variable: "OPENAI_PROJECT_ID",
     parse: asText,
     check: headerValue("The project"),
     doc: "The project requests are made for; the key's default when unset.",
   },
   baseUrl: {
+    type: "string",
     variable: "OPENAI_BASE_URL",
     parse: asText,
     check: checkBaseUrl,
@@ -157,6 +161,7 @@ export const SETTINGS = {
     doc: "The address the API answers on, ending with /v1.",
   },
   timeoutSeconds: {
+    type: "number",
     parse: (key: string, text: string | undefined) =>
       numberSetting(key, text, {
         min: 0,
@@ -168,6 +173,7 @@ export const SETTINGS = {
     doc: "Seconds one attempt may take, answer included: a session create answers in well under a second, and the SDK's 10 minutes are for completions.",
   },
   maxRetries: {
+    type: "integer",
     parse: (key: string, text: string | undefined) =>
       numberSetting(key, text, {
         min: 0,
@@ -180,6 +186,7 @@ export const SETTINGS = {
     doc: "Retries after the first attempt.",
   },
   retryBudgetSeconds: {
+    type: "number",
     parse: (key: string, text: string | undefined) =>
       numberSetting(key, text, {
         min: 0,

@@ -12,7 +12,10 @@ import * as path from "node:path";
  * - `pulumi-language-nodejs`: the release's own host is not published as a Go module, so
  *   scripts/cli/language-nodejs is a small one of this project's (it runs the program's own
  *   @pulumi/pulumi, as the release's host does);
- * - `pulumi-resource-pulumi-nodejs`: the dynamic-provider plugin, a script from the sdk/v3 module.
+ * - `pulumi-resource-pulumi-nodejs`: the dynamic-provider plugin, a script from the sdk/v3 module;
+ * - `pulumi-language-yaml`: the YAML host, from pulumi-yaml's own module at the release that
+ *   scripts/cli/language-yaml/go.mod pins (it is built against an older pkg/v3 than the CLI, so in
+ *   a module of its own), for YAML programs of the provider plugin (provider/plugin).
  */
 export const CLI_MODULE_DIR = path.resolve(__dirname, "../../scripts/cli");
 
@@ -31,6 +34,17 @@ export function pinnedCliVersion(moduleDir = CLI_MODULE_DIR): string {
   return pkg;
 }
 
+/** The YAML host's module, inside the CLI's folder. */
+const YAML_MODULE = "language-yaml";
+
+/** The pulumi-yaml release scripts/cli/language-yaml/go.mod pins, e.g. "1.25.0". */
+export function pinnedYamlVersion(moduleDir = CLI_MODULE_DIR): string {
+  const goMod = fs.readFileSync(path.join(moduleDir, YAML_MODULE, "go.mod"), "utf8");
+  const pinned = /^\s*github\.com\/pulumi\/pulumi-yaml v(\d+\.\d+\.\d+)(\s*\/\/ indirect)?\s*$/m.exec(goMod)?.[1];
+  if (!pinned) throw new Error("scripts/cli/language-yaml/go.mod must pin github.com/pulumi/pulumi-yaml to a release");
+  return pinned;
+}
+
 /** Where the CLI of that version is installed: what the npm launcher and the Automation API read. */
 export function installDir(version: string, env: NodeJS.ProcessEnv = process.env): string {
   const home = env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
@@ -39,13 +53,15 @@ export function installDir(version: string, env: NodeJS.ProcessEnv = process.env
 
 /** Written beside the binaries: which sources they were built from, so an unchanged build is reused. */
 const STAMP = ".pulumi-chatkit-build";
-const PROGRAMS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
+const PROGRAMS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "pulumi-language-yaml"];
 
 function sourceHash(moduleDir: string): string {
   const hash = createHash("sha256");
   const files = [
     "go.mod",
     "go.sum",
+    path.join(YAML_MODULE, "go.mod"),
+    path.join(YAML_MODULE, "go.sum"),
     ...fs.readdirSync(path.join(moduleDir, "language-nodejs")).map((name) => path.join("language-nodejs", name)),
   ];
   for (const file of files.sort())
@@ -103,20 +119,30 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
   }
   fs.mkdirSync(dir, { recursive: true });
   const ldflags = `-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v${version}`;
-  const goBuild = (output: string, pkg: string) => [
+  const goBuild = (output: string, pkg: string, flags = ldflags) => [
     "build",
     "-v",
     "-tags",
     "osusergo",
     "-ldflags",
-    ldflags,
+    flags,
     "-o",
     output,
     pkg,
   ];
-  const steps: Array<{ what: string; args: string[] }> = [
+  const yamlVersion = pinnedYamlVersion(moduleDir);
+  const steps: Array<{ what: string; args: string[]; cwd?: string }> = [
     { what: `the Pulumi CLI v${version}`, args: goBuild(bin, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi") },
     { what: "pulumi-language-nodejs", args: goBuild(path.join(dir, "pulumi-language-nodejs"), "./language-nodejs") },
+    {
+      what: `pulumi-language-yaml v${yamlVersion}`,
+      args: goBuild(
+        path.join(dir, "pulumi-language-yaml"),
+        "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
+        `-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v${yamlVersion}`,
+      ),
+      cwd: path.join(moduleDir, YAML_MODULE),
+    },
   ];
   log(
     `Building the Pulumi CLI v${version} from its Go modules into ${dir} (${go.output.trim()}). ` +
@@ -133,7 +159,7 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
         ),
       options.progressEveryMs ?? 30_000,
     );
-    const result = await runGo(step.args, { cwd: moduleDir, env }, (line) => {
+    const result = await runGo(step.args, { cwd: step.cwd ?? moduleDir, env }, (line) => {
       // `go build -v` names each package as it compiles it.
       if (!line.startsWith("go: ")) compiled += 1;
     });

@@ -127,15 +127,16 @@ describe("the packed tarball in a fresh Pulumi project", function () {
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("packs the built package from a clean clone: exactly the code, its types, README, LICENSE and the emulator's docs", () => {
-    const sources = ["sdk", "provider", "emulator"].flatMap((folder) =>
+  it("packs the built package from a clean clone: exactly the code, its types, README, LICENSE, the emulator's docs and the provider plugin's folder", () => {
+    const sources = ["sdk", "provider", "provider/plugin", "emulator"].flatMap((folder) =>
       fs
         .readdirSync(path.join(clone, folder))
         .filter((file) => file.endsWith(".ts"))
         .flatMap((file) => [".js", ".d.ts"].map((ext) => `dist/${folder}/${file.replace(/\.ts$/, ext)}`)),
     );
     const docs = ["LICENSE", "README.md", "package.json", "emulator/README.md", "emulator/FIDELITY.md"];
-    assert.deepEqual(packedFiles, [...docs, ...sources].sort());
+    const plugin = ["provider/plugin/PulumiPlugin.yaml", "provider/plugin/package.json"];
+    assert.deepEqual(packedFiles, [...docs, ...plugin, ...sources].sort());
     assert.match(fs.readFileSync(path.join(clone, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0, January 2004/);
   });
 

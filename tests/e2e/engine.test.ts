@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import type { EngineStack } from "../../scripts/engine/stack";
 import { TEST_API_KEY } from "../helpers/emulator";
 import { useEngineStacks } from "../helpers/engineStacks";
+import { runsOfTen } from "../helpers/secret";
 
 const OTHER_KEY = "sk-test-rotated-fedcba9876543210";
 
@@ -22,10 +23,6 @@ function sessionsInState(state: any): Record<string, any> {
       .map((resource) => [String(resource.urn).split("::").at(-1), resource]),
   );
 }
-
-/** Every run of ten characters of the text. */
-const runsOfTen = (text: string) =>
-  Array.from({ length: Math.max(0, text.length - 9) }, (_, i) => text.slice(i, i + 10));
 
 /**
  * Each statement the docs (docs/_index.md, docs/installation-configuration.md) make about the engine, run through the real Pulumi CLI against the

@@ -10,3 +10,7 @@ export async function secretWorks(apiUrl: string, clientSecret: string): Promise
   await answer.arrayBuffer();
   return answer.ok;
 }
+
+/** Every run of ten characters of the text: none of them may appear where the text must not. */
+export const runsOfTen = (text: string) =>
+  Array.from({ length: Math.max(0, text.length - 9) }, (_, i) => text.slice(i, i + 10));

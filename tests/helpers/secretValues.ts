@@ -1,32 +1,11 @@
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { isSecretValue, reveal, secret } from "../../provider/secretMarks";
 
 /**
  * Secret values as Pulumi's wire format carries them (`{ [sig]: secretSig, value }`), the way the
- * language SDKs send them and the engine marks outputs: one set of walkers for every test helper.
+ * language SDKs send them and the engine marks outputs: one set of walkers for every test helper,
+ * on top of the provider's own (provider/secretMarks.ts).
  */
-
-/** A value marked secret. */
-export function secret<T>(value: T): T {
-  return { [rpc.specialSigKey]: rpc.specialSecretSig, value } as T;
-}
-
-export function isSecretValue(value: unknown): boolean {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    (value as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig
-  );
-}
-
-/** The plain values, as the engine sends them to a provider that accepts no secrets. */
-export function reveal(value: unknown): any {
-  if (isSecretValue(value)) return reveal((value as { value: unknown }).value);
-  if (Array.isArray(value)) return value.map(reveal);
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, reveal(child)]));
-  }
-  return value;
-}
+export { isSecretValue, reveal, secret };
 
 /** The key paths holding secret values. */
 export function secretKeyPaths(value: unknown, prefix: string[] = []): string[][] {

@@ -1,0 +1,226 @@
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type Emulator, startEmulator } from "../../emulator/server";
+import { validateInputs } from "../../provider/schema";
+import { findPulumiCli } from "../../scripts/pulumiCli";
+import { TEST_API_KEY } from "../helpers/emulator";
+import { openPluginProject, PLUGIN_DIR, type PluginProject } from "../helpers/pluginProjects";
+import { runsOfTen } from "../helpers/secret";
+
+/** A key the emulator refuses (it accepts only the keys given to it). */
+const REFUSED_KEY = "sk-refused-by-the-emulator-0123";
+const EXPLICIT_KEY = "sk-own-key-9f8e7d6c5b4a3210";
+
+interface LanguageCase {
+  language: string;
+  /** The example program, under examples/. */
+  example: string;
+  /** The language host the CLI needs beside it. */
+  host: string;
+}
+
+const LANGUAGES: LanguageCase[] = [{ language: "YAML", example: "basic-yaml", host: "pulumi-language-yaml" }];
+
+/** A YAML program's reference to a resource, output or config value. */
+const ref = (name: string) => `\${${name}}`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The provider plugin (provider/plugin, `chatkit:index:Session`) through the real Pulumi CLI,
+ * from a program in each language, against the emulator: the lifecycle the dynamic provider's
+ * engine tests walk, in the language's own program (its examples/basic-<language>).
+ */
+describe("every language through the provider plugin", function () {
+  this.timeout(20 * 60_000);
+  let bin = "";
+  let emulator: Emulator;
+
+  before(async function () {
+    const cli = await findPulumiCli(8_000);
+    if (!cli.found) {
+      console.log(`      skipped: no Pulumi CLI could be found or built (${cli.reason})`);
+      this.skip();
+    }
+    bin = cli.bin;
+    emulator = await startEmulator({ apiKeys: [TEST_API_KEY, EXPLICIT_KEY] });
+  });
+  after(async () => {
+    await emulator?.close();
+  });
+
+  for (const { language, example, host } of LANGUAGES) {
+    describe(`${language}: examples/${example}`, () => {
+      let project: PluginProject;
+      const sessionId = async () => String((await project.outputs()).sessionId);
+
+      before(async function () {
+        if (!fs.existsSync(path.join(path.dirname(bin), host))) {
+          console.log(`      skipped: ${host} is not beside the CLI (${bin}); npm run pulumi -- version builds it`);
+          this.skip();
+        }
+        project = await openPluginProject(bin, example);
+        await project.config("chatkit:baseUrl", emulator.url);
+        await project.config("chatkit:apiKey", TEST_API_KEY, true);
+        await project.config("user", `${language}-user`);
+      });
+      after(() => project?.close());
+
+      it("creates a session; its client secret is a secret output, encrypted in the state", async () => {
+        const up = await project.cli(["up", "--yes"]);
+        assert.equal(up.code, 0, up.output);
+        const outputs = await project.outputs();
+        const session = emulator.session(String(outputs.sessionId));
+        assert.equal(session?.status, "active");
+        assert.equal(outputs.clientSecret, session?.clientSecret);
+        const shown = await project.cli(["stack", "output", "--json"]);
+        assert.equal(JSON.parse(shown.stdout).clientSecret, "[secret]");
+        const state = JSON.stringify(await project.exportState());
+        for (const secret of [String(session?.clientSecret), TEST_API_KEY]) {
+          assert.deepEqual(
+            runsOfTen(secret).filter((run) => state.includes(run)),
+            [],
+            "no ten characters of a secret in the state",
+          );
+        }
+        assert.ok(JSON.stringify(await project.exportState(true)).includes(String(session?.clientSecret)));
+        assert.ok(!state.includes("__provider"), "no serialized provider in the state");
+      });
+
+      it("finds no changes on the next preview, up and refresh", async () => {
+        const id = await sessionId();
+        for (const args of [
+          ["preview", "--expect-no-changes"],
+          ["up", "--yes", "--expect-no-changes"],
+          ["refresh", "--yes", "--expect-no-changes"],
+        ]) {
+          const run = await project.cli(args);
+          assert.equal(run.code, 0, `pulumi ${args.join(" ")}:\n${run.output}`);
+        }
+        assert.equal(await sessionId(), id);
+      });
+
+      it("refuses a bad input at check with the same message as the dynamic provider, creating nothing", async () => {
+        const sessions = emulator.listSessions().length;
+        await project.config("ttlSeconds", "900");
+        const up = await project.cli(["up", "--yes"]);
+        const [failure] = validateInputs({ user: "u", workflow: { id: "wf_x" }, expiresAfter: 900 }).failures;
+        assert.notEqual(up.code, 0);
+        assert.ok(up.output.includes(failure!.reason), up.output);
+        assert.equal(emulator.listSessions().length, sessions);
+        await project.config("ttlSeconds", "600");
+      });
+
+      it("fails clearly with a key the API refuses, keeping the live session and never showing the key", async () => {
+        const id = await sessionId();
+        await project.config("chatkit:apiKey", REFUSED_KEY, true);
+        await project.config("user", `${language}-user-refused`);
+        const up = await project.cli(["up", "--yes"]);
+        assert.notEqual(up.code, 0);
+        assert.match(up.output, /401/);
+        assert.match(up.output, /chatkit:apiKey/);
+        assert.deepEqual(
+          runsOfTen(REFUSED_KEY).filter((run) => up.output.includes(run)),
+          [],
+        );
+        assert.equal(await sessionId(), id);
+        assert.equal(emulator.session(id)?.status, "active");
+        await project.config("chatkit:apiKey", TEST_API_KEY, true);
+        await project.config("user", `${language}-user`);
+      });
+
+      it("replaces the session on an edit of an input, cancelling the old one", async () => {
+        const before = await sessionId();
+        await project.config("user", `${language}-user-2`);
+        const up = await project.cli(["up", "--yes"]);
+        assert.equal(up.code, 0, up.output);
+        const after = await sessionId();
+        assert.notEqual(after, before);
+        assert.equal(emulator.session(before)?.status, "cancelled");
+        assert.equal(emulator.session(after)?.user, `${language}-user-2`);
+      });
+
+      it("renews an expired session on the next up", async () => {
+        await project.config("ttlSeconds", "4");
+        await project.config("renewBefore", "1");
+        assert.equal((await project.cli(["up", "--yes"])).code, 0);
+        const before = await sessionId();
+        await sleep(4_500);
+        const preview = await project.cli(["preview", "--diff"]);
+        assert.match(preview.output, /replace/);
+        const up = await project.cli(["up", "--yes"]);
+        assert.equal(up.code, 0, up.output);
+        assert.notEqual(await sessionId(), before);
+        await project.config("ttlSeconds", "600");
+        await project.config("renewBefore", "60");
+        assert.equal((await project.cli(["up", "--yes"])).code, 0);
+      });
+
+      it("cancels the session on destroy", async () => {
+        const id = await sessionId();
+        const destroy = await project.cli(["destroy", "--yes"]);
+        assert.equal(destroy.code, 0, destroy.output);
+        assert.equal(emulator.session(id)?.status, "cancelled");
+      });
+    });
+  }
+
+  describe("YAML: an explicit provider resource", () => {
+    let project: PluginProject;
+    before(async function () {
+      if (!fs.existsSync(path.join(path.dirname(bin), "pulumi-language-yaml"))) this.skip();
+      project = await openPluginProject(bin, {
+        "Pulumi.yaml": [
+          "name: chatkit-explicit-provider",
+          "runtime: yaml",
+          "plugins:",
+          "  providers:",
+          "    - name: chatkit",
+          `      path: ${PLUGIN_DIR}`,
+          "config:",
+          "  ownKey:",
+          "    type: string",
+          "    secret: true",
+          "resources:",
+          "  own:",
+          "    type: pulumi:providers:chatkit",
+          "    properties:",
+          `      apiKey: ${ref("ownKey")}`,
+          `      baseUrl: ${emulator.url}`,
+          "  session:",
+          "    type: chatkit:index:Session",
+          "    properties:",
+          "      user: explicit-user",
+          "      workflow:",
+          "        id: wf_explicit",
+          "    options:",
+          `      provider: ${ref("own")}`,
+          "outputs:",
+          `  sessionId: ${ref("session.id")}`,
+          "",
+        ].join("\n"),
+      });
+      // The stack's own key is one the API refuses: only the provider resource's key can work.
+      await project.config("chatkit:apiKey", REFUSED_KEY, true);
+      await project.config("chatkit:baseUrl", emulator.url);
+      await project.config("ownKey", EXPLICIT_KEY, true);
+    });
+    after(() => project?.close());
+
+    it("creates and cancels with the provider resource's own key, not the stack's", async () => {
+      const up = await project.cli(["up", "--yes"]);
+      assert.equal(up.code, 0, up.output);
+      const id = String((await project.outputs()).sessionId);
+      assert.equal(emulator.session(id)?.status, "active");
+      const state = JSON.stringify(await project.exportState());
+      assert.deepEqual(
+        runsOfTen(EXPLICIT_KEY).filter((run) => state.includes(run)),
+        [],
+      );
+      const destroy = await project.cli(["destroy", "--yes"]);
+      assert.equal(destroy.code, 0, destroy.output);
+      assert.equal(emulator.session(id)?.status, "cancelled");
+    });
+  });
+});

@@ -1,0 +1,113 @@
+import * as assert from "node:assert/strict";
+import { z } from "zod";
+import { computedOutputsSchema, PACKAGE_NAME, packageSchema, SESSION_TYPE } from "../../provider/packageSchema";
+import { sessionInputsSchema } from "../../provider/schema";
+import { SETTINGS } from "../../provider/settings";
+import type { SessionOutputs } from "../../provider/wire";
+import type { ChatKitSession, ChatKitSessionArgs } from "../../sdk/chatkitSession";
+
+const schema = packageSchema("1.2.3");
+const session = schema.resources[SESSION_TYPE]!;
+
+type Property = { type?: string; $ref?: string; oneOf?: Property[]; additionalProperties?: Property };
+
+/** The object type a property refers to, followed through the package's types. */
+function objectType(property: Property | undefined) {
+  const ref = property?.$ref ?? property?.oneOf?.find((choice) => choice.$ref)?.$ref;
+  return ref ? schema.types[ref.replace("#/types/", "")] : undefined;
+}
+
+/** Every key path of a zod object, nested objects included, with the JSON type zod gives it. */
+function zodPaths(object: z.ZodType, prefix: string[] = []): Array<[string[], string]> {
+  const json = z.toJSONSchema(object, { io: "input", unrepresentable: "any" }) as any;
+  const walk = (node: any, path: string[]): Array<[string[], string]> => {
+    const type = node.type ?? "any";
+    const here: Array<[string[], string]> = path.length > 0 ? [[path, type]] : [];
+    if (node.type !== "object" || !node.properties) return here;
+    return [...here, ...Object.entries(node.properties).flatMap(([key, child]) => walk(child, [...path, key]))];
+  };
+  return walk(json, prefix);
+}
+
+function schemaTypeAt(path: string[], properties: Record<string, Property>): string | undefined {
+  let current: Property | undefined = properties[path[0]!];
+  for (const key of path.slice(1)) current = objectType(current)?.properties[key];
+  if (!current) return undefined;
+  if (current.$ref === "pulumi.json#/Any") return "any";
+  if (current.$ref || current.oneOf) return "object";
+  return current.type;
+}
+
+/** Type-level equality of two key sets. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const assertType = <T extends true>() => undefined as unknown as T;
+
+describe("provider/packageSchema: the package schema, derived from the one declaration of the inputs", () => {
+  it("names the package and its one resource", () => {
+    assert.equal(schema.name, PACKAGE_NAME);
+    assert.equal(schema.version, "1.2.3");
+    assert.deepEqual(Object.keys(schema.resources), ["chatkit:index:Session"]);
+  });
+
+  it("has every input of the zod schema at its path, with the same type", () => {
+    const paths = zodPaths(sessionInputsSchema);
+    assert.ok(paths.length > 15);
+    for (const [path, type] of paths) {
+      const expected = path.join(".") === "expiresAfter" ? "object" : type;
+      assert.equal(schemaTypeAt(path, session.inputProperties), expected, path.join("."));
+    }
+  });
+
+  it("requires the inputs the zod schema requires, at every level", () => {
+    assert.deepEqual(session.requiredInputs, ["user", "workflow"]);
+    assert.deepEqual(schema.types["chatkit:index:Workflow"]?.required, ["id"]);
+    assert.deepEqual(schema.types["chatkit:index:ExpiresAfter"]?.required, ["seconds"]);
+  });
+
+  it("takes expiresAfter as a number of seconds too (the shorthand) and gives it back as an object", () => {
+    assert.deepEqual(
+      session.inputProperties.expiresAfter?.oneOf?.map((choice) => choice.type ?? choice.$ref),
+      ["integer", "#/types/chatkit:index:ExpiresAfter"],
+    );
+    assert.equal(session.properties.expiresAfter?.$ref, "#/types/chatkit:index:ExpiresAfter");
+  });
+
+  it("has every output the provider records, the client secret marked secret", () => {
+    const outputKeys = [...Object.keys(sessionInputsSchema.shape), ...Object.keys(computedOutputsSchema.shape)];
+    assert.deepEqual(Object.keys(session.properties).sort(), outputKeys.sort());
+    assert.equal(session.properties.clientSecret?.secret, true);
+    assert.ok(session.required.every((key) => key in session.properties));
+  });
+
+  it("agrees with the TypeScript types of the SDK and of the recorded outputs, key by key", () => {
+    type InputKeys = keyof z.input<typeof sessionInputsSchema>;
+    type OutputKeys = InputKeys | keyof z.output<typeof computedOutputsSchema>;
+    type Recorded = keyof SessionOutputs | "apiClockOffset" | "apiEndpoint";
+    type SdkOutputs = Exclude<
+      {
+        [K in keyof ChatKitSession]: ChatKitSession[K] extends import("@pulumi/pulumi").Output<unknown> ? K : never;
+      }[keyof ChatKitSession],
+      "urn" | "id"
+    >;
+    assertType<Same<keyof ChatKitSessionArgs, InputKeys>>();
+    assertType<Same<Recorded, OutputKeys>>();
+    assertType<Same<SdkOutputs, OutputKeys>>();
+  });
+
+  it("configures the provider with every setting, the API key a secret", () => {
+    assert.deepEqual(Object.keys(schema.config.variables), Object.keys(SETTINGS));
+    assert.deepEqual(schema.provider.inputProperties, schema.config.variables);
+    for (const [name, setting] of Object.entries(SETTINGS)) {
+      const variable = schema.config.variables[name]!;
+      assert.equal(variable.type, setting.type);
+      assert.ok(variable.description?.startsWith(setting.doc), name);
+      if ("variable" in setting) assert.ok(variable.description?.includes(setting.variable), name);
+    }
+    assert.equal(schema.config.variables.apiKey?.secret, true);
+  });
+
+  it("is valid JSON that refers only to types it defines", () => {
+    const text = JSON.stringify(schema);
+    for (const [, ref] of text.matchAll(/"\$ref":"#\/types\/([^"]+)"/g)) assert.ok(ref! in schema.types, ref);
+  });
+});
