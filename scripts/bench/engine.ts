@@ -1,14 +1,17 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { type EngineStack, openEngineStack } from "../engine/stack";
+import { openPluginProject, PLUGIN_DIR } from "../engine/pluginProject";
+import { type CliRun, type EngineStack, openEngineStack } from "../engine/stack";
 import { findPulumiCli } from "../pulumiCli";
 import { spawnEmulator } from "./emulator";
 import { type Figure, figure, type Goal, ratio } from "./figures";
 import { say } from "./progress";
-import { apiEnv } from "./session";
+import { apiEnv, INPUTS } from "./session";
 
 /** What `pulumi preview` and `pulumi up` of `count` resources of one kind took, and the state they left. */
 interface EngineSample {
-  kind: "session" | "noop";
+  kind: "session" | "noop" | "plugin";
   count: number;
   /** Seconds of each round's `pulumi preview` of the empty stack. */
   preview: number[];
@@ -18,9 +21,9 @@ interface EngineSample {
   stateBytesPerResource: number;
 }
 
-async function timedCli(engine: EngineStack, args: string[]): Promise<number> {
+async function timedCli(engine: Pick<EngineStack, "cli">, args: string[]): Promise<number> {
   const started = performance.now();
-  const run = await engine.cli(args);
+  const run: CliRun = await engine.cli(args);
   if (run.code !== 0) throw new Error(`pulumi ${args.join(" ")} failed: ${run.stderr || run.stdout}`);
   return (performance.now() - started) / 1000;
 }
@@ -69,12 +72,49 @@ async function measureEngine(
   return samples;
 }
 
+/** A YAML program of `count` sessions through the provider plugin, each with the engine program's inputs. */
+function pluginProgram(count: number): Record<string, string> {
+  const lines = ["name: chatkit-bench-plugin", "runtime: yaml", "plugins:", "  providers:", "    - name: chatkit"];
+  lines.push(`      path: ${PLUGIN_DIR}`, "resources:");
+  for (let i = 0; i < count; i++) {
+    // JSON is YAML's flow syntax.
+    lines.push(`  session-${i}:`, "    type: chatkit:index:Session", `    properties: ${JSON.stringify(INPUTS)}`);
+  }
+  return { "Pulumi.yaml": `${lines.join("\n")}\n` };
+}
+
+/** The same sessions declared in YAML and served by the provider plugin, through the same CLI. */
+async function measurePlugin(bin: string, emulatorUrl: string, count: number, rounds: number): Promise<EngineSample> {
+  const project = await openPluginProject(bin, pluginProgram(count), apiEnv(emulatorUrl));
+  const sample: EngineSample = { kind: "plugin", count, preview: [], up: [], stateBytesPerResource: 0 };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      say(`engine: ${count} session(s) through the provider plugin, round ${round + 1} of ${rounds}`);
+      sample.preview.push(await timedCli(project, ["preview"]));
+      sample.up.push(await timedCli(project, ["up", "--yes", "--skip-preview"]));
+      const resources: unknown[] = ((await project.exportState()).deployment.resources ?? []).filter(
+        (resource: { type: string }) => resource.type === "chatkit:index:Session",
+      );
+      const bytes = resources.reduce<number>((sum, resource) => sum + Buffer.byteLength(JSON.stringify(resource)), 0);
+      sample.stateBytesPerResource = bytes / resources.length;
+      await timedCli(project, ["destroy", "--yes"]);
+    }
+  } finally {
+    project.close();
+  }
+  return sample;
+}
+
 /** pulumi preview and up of sessions beside the same count of no-op dynamic resources, through the CLI. */
 export async function engine(counts: number[], rounds: number): Promise<Figure[]> {
   const cli = await findPulumiCli(8_000);
   if (!cli.found) throw new Error(`the engine phase needs the Pulumi CLI: ${cli.reason}`);
   const emulator = await spawnEmulator();
   const samples = await measureEngine(cli.bin, emulator.url, counts, rounds);
+  const largest = Math.max(...counts);
+  const yamlHost = path.join(path.dirname(cli.bin), "pulumi-language-yaml");
+  const plugin = fs.existsSync(yamlHost) ? await measurePlugin(cli.bin, emulator.url, largest, rounds) : undefined;
+  if (!plugin) say("engine: no pulumi-language-yaml beside the CLI, so the provider plugin is not measured");
   emulator.close();
   const sampleOf = (kind: EngineSample["kind"], count: number) =>
     samples.find((sample) => sample.kind === kind && sample.count === count)!;
@@ -92,10 +132,18 @@ export async function engine(counts: number[], rounds: number): Promise<Figure[]
       figure(`pulumi up, ${count}: sessions / no-op`, "×", ratio(session.up, noop.up), goal),
     );
   }
-  const largest = Math.max(...counts);
   figures.push(
     figure("state per session (pulumi stack export)", "bytes", [sampleOf("session", largest).stateBytesPerResource]),
     figure("state per no-op dynamic resource", "bytes", [sampleOf("noop", largest).stateBytesPerResource]),
   );
+  if (plugin) {
+    const noop = sampleOf("noop", largest);
+    figures.push(
+      figure(`pulumi preview, ${largest} session(s) through the provider plugin (YAML)`, "s", plugin.preview),
+      figure(`pulumi up, ${largest} session(s) through the provider plugin (YAML)`, "s", plugin.up),
+      figure(`pulumi up, ${largest}: provider plugin / no-op dynamic`, "×", ratio(plugin.up, noop.up)),
+      figure("state per session through the provider plugin", "bytes", [plugin.stateBytesPerResource]),
+    );
+  }
   return figures;
 }

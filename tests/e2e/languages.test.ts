@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../../emulator/server";
 import { validateInputs } from "../../provider/schema";
+import { openPluginProject, PLUGIN_DIR, type PluginProject } from "../../scripts/engine/pluginProject";
 import { findPulumiCli } from "../../scripts/pulumiCli";
 import { TEST_API_KEY } from "../helpers/emulator";
-import { openPluginProject, PLUGIN_DIR, type PluginProject } from "../helpers/pluginProjects";
 import { runsOfTen } from "../helpers/secret";
 
 /** A key the emulator refuses (it accepts only the keys given to it). */

@@ -3,21 +3,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-/** The repository's root, from dist/tests/helpers. */
-export const REPO_ROOT = path.resolve(__dirname, "../../..");
+import { ROOT } from "../tooling/root";
+import type { CliRun as StackCliRun } from "./stack";
 
 /** The provider plugin's folder, which programs of every language name as the chatkit plugin. */
-export const PLUGIN_DIR = path.join(REPO_ROOT, "provider", "plugin");
+export const PLUGIN_DIR = path.join(ROOT, "provider", "plugin");
 
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
+export type CliRun = StackCliRun & {
   /** stdout and stderr together, for messages. */
   output: string;
-}
+};
 
-/** A Pulumi project copied out of examples/, with a backend and a stack of its own. */
+/** A Pulumi project of the provider plugin (a copy of an example, or files given), with a backend and a stack of its own. */
 export interface PluginProject {
   dir: string;
   env: Record<string, string>;
@@ -41,7 +38,7 @@ export async function openPluginProject(
 ): Promise<PluginProject> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "chatkit-plugin-project-"));
   if (typeof source === "string") {
-    fs.cpSync(path.join(REPO_ROOT, "examples", source), dir, {
+    fs.cpSync(path.join(ROOT, "examples", source), dir, {
       recursive: true,
       filter: (file) => !/node_modules|Pulumi\.[^/]+\.yaml$/.test(file),
     });
