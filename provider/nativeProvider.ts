@@ -1,7 +1,7 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import { type LifecycleOptions, SessionProvider } from "./lifecycle";
 import { packageSchema } from "./packageSchema";
-import { holdsSecret, isSecretValue, keysHoldingSecrets, markKeys, reveal } from "./secretMarks";
+import { holdsSecret, keysHoldingSecrets, markKeys, reveal } from "./secretMarks";
 import type { ConfigReader } from "./settings";
 
 type Props = Record<string, unknown>;
@@ -87,7 +87,7 @@ export class NativeSessionProvider implements provider.Provider {
   /** The outputs, marked secret where the given inputs or state were, and the client secret always. */
   private marked(outs: Props, ...sources: Props[]): Props {
     const secret = new Set(["clientSecret", ...sources.flatMap(keysHoldingSecrets)]);
-    if (sources.some((source) => isSecretValue(source.expiresAfter) || holdsSecret(source.expiresAfter))) {
+    if (sources.some((source) => holdsSecret(source.expiresAfter))) {
       for (const key of DERIVED_FROM_EXPIRES_AFTER) secret.add(key);
     }
     if (this.endpointSecret) secret.add("apiEndpoint");
