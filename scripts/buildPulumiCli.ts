@@ -13,6 +13,9 @@ import * as path from "node:path";
  *   scripts/cli/language-nodejs is a small one of this project's (it runs the program's own
  *   @pulumi/pulumi, as the release's host does);
  * - `pulumi-resource-pulumi-nodejs`: the dynamic-provider plugin, a script from the sdk/v3 module;
+ * - `pulumi-language-python`: scripts/cli/language-python, a small host of this project's for the same
+ *   reason, beside `pulumi-language-python-exec`, the sdk/v3 module's script that it runs with the
+ *   program's Python (scripts/cli/internal/langhost holds what the two hosts share);
  * - `pulumi-language-yaml`: the YAML host, from pulumi-yaml's own module at the release that
  *   scripts/cli/language-yaml/go.mod pins (it is built against an older pkg/v3 than the CLI, so in
  *   a module of its own), for YAML programs of the provider plugin (provider/plugin).
@@ -53,7 +56,16 @@ export function installDir(version: string, env: NodeJS.ProcessEnv = process.env
 
 /** Written beside the binaries: which sources they were built from, so an unchanged build is reused. */
 const STAMP = ".pulumi-chatkit-build";
-const PROGRAMS = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs", "pulumi-language-yaml"];
+const PROGRAMS = [
+  "pulumi",
+  "pulumi-language-nodejs",
+  "pulumi-resource-pulumi-nodejs",
+  "pulumi-language-python",
+  "pulumi-language-python-exec",
+  "pulumi-language-yaml",
+];
+/** This project's Go folders in the CLI's module. */
+const HOST_SOURCES = ["language-nodejs", "language-python", path.join("internal", "langhost")];
 
 function sourceHash(moduleDir: string): string {
   const hash = createHash("sha256");
@@ -62,7 +74,9 @@ function sourceHash(moduleDir: string): string {
     "go.sum",
     path.join(YAML_MODULE, "go.mod"),
     path.join(YAML_MODULE, "go.sum"),
-    ...fs.readdirSync(path.join(moduleDir, "language-nodejs")).map((name) => path.join("language-nodejs", name)),
+    ...HOST_SOURCES.flatMap((folder) =>
+      fs.readdirSync(path.join(moduleDir, folder)).map((name) => path.join(folder, name)),
+    ),
   ];
   for (const file of files.sort())
     hash
@@ -87,7 +101,7 @@ interface BuildOptions {
 }
 
 /**
- * Builds the pinned CLI and its two plugins unless the same sources were built there before.
+ * Builds the pinned CLI and its plugins unless the same sources were built there before.
  * Never throws: a machine without `go`, or a proxy that refuses a module, is told in `why`.
  */
 export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildResult> {
@@ -134,6 +148,7 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
   const steps: Array<{ what: string; args: string[]; cwd?: string }> = [
     { what: `the Pulumi CLI v${version}`, args: goBuild(bin, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi") },
     { what: "pulumi-language-nodejs", args: goBuild(path.join(dir, "pulumi-language-nodejs"), "./language-nodejs") },
+    { what: "pulumi-language-python", args: goBuild(path.join(dir, "pulumi-language-python"), "./language-python") },
     {
       what: `pulumi-language-yaml v${yamlVersion}`,
       args: goBuild(
@@ -172,14 +187,17 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
     () => {},
   );
   if (sdkDir.code !== 0) return { built: false, why: goFailure("the sdk/v3 module", sdkDir.output, env) };
-  const plugin = path.join(dir, "pulumi-resource-pulumi-nodejs");
   // Module-cache files are read-only: write a copy, then make it executable.
-  fs.rmSync(plugin, { force: true });
-  fs.writeFileSync(
-    plugin,
-    fs.readFileSync(path.join(sdkDir.output.trim(), "nodejs", "dist", "pulumi-resource-pulumi-nodejs")),
-  );
-  fs.chmodSync(plugin, 0o755);
+  const scripts = [
+    ["nodejs", "dist", "pulumi-resource-pulumi-nodejs"],
+    ["python", "cmd", "pulumi-language-python-exec"],
+  ];
+  for (const from of scripts) {
+    const script = path.join(dir, from.at(-1) as string);
+    fs.rmSync(script, { force: true });
+    fs.writeFileSync(script, fs.readFileSync(path.join(sdkDir.output.trim(), ...from)));
+    fs.chmodSync(script, 0o755);
+  }
   fs.writeFileSync(path.join(dir, STAMP), stamp);
   log(`Built the Pulumi CLI v${version} in ${Math.round((Date.now() - started) / 1000)} s.`);
   return { built: true, bin, version, reused: false };

@@ -40,7 +40,8 @@ export async function openPluginProject(
   if (typeof source === "string") {
     fs.cpSync(path.join(ROOT, "examples", source), dir, {
       recursive: true,
-      filter: (file) => !/node_modules|Pulumi\.[^/]+\.yaml$/.test(file),
+      // Not what installing or running the program creates (a Python example's virtualenv).
+      filter: (file) => !/node_modules|(^|\/)(venv|__pycache__)(\/|$)|Pulumi\.[^/]+\.yaml$/.test(file),
     });
   } else {
     for (const [file, text] of Object.entries(source)) fs.writeFileSync(path.join(dir, file), text);

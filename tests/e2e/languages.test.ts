@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../../emulator/server";
@@ -18,9 +19,26 @@ interface LanguageCase {
   example: string;
   /** The language host the CLI needs beside it. */
   host: string;
+  /** A program the language needs on the PATH, or its tests are skipped. */
+  requires?: string;
+  /** CLI commands run in the project's copy before its first up (e.g. installing its dependencies). */
+  prepare?: string[][];
 }
 
-const LANGUAGES: LanguageCase[] = [{ language: "YAML", example: "basic-yaml", host: "pulumi-language-yaml" }];
+const LANGUAGES: LanguageCase[] = [
+  { language: "YAML", example: "basic-yaml", host: "pulumi-language-yaml" },
+  // `pulumi install` creates the copy's virtualenv and installs requirements.txt (pulumi from PyPI).
+  {
+    language: "Python",
+    example: "basic-python",
+    host: "pulumi-language-python",
+    requires: "python3",
+    prepare: [["install"]],
+  },
+];
+
+/** Whether the program runs (`<program> --version`). */
+const runs = (program: string) => spawnSync(program, ["--version"], { stdio: "ignore" }).status === 0;
 
 /** A YAML program's reference to a resource, output or config value. */
 const ref = (name: string) => `\${${name}}`;
@@ -50,7 +68,7 @@ describe("every language through the provider plugin", function () {
     await emulator?.close();
   });
 
-  for (const { language, example, host } of LANGUAGES) {
+  for (const { language, example, host, requires, prepare = [] } of LANGUAGES) {
     describe(`${language}: examples/${example}`, () => {
       let project: PluginProject;
       const sessionId = async () => String((await project.outputs()).sessionId);
@@ -60,7 +78,15 @@ describe("every language through the provider plugin", function () {
           console.log(`      skipped: ${host} is not beside the CLI (${bin}); npm run pulumi -- version builds it`);
           this.skip();
         }
+        if (requires && !runs(requires)) {
+          console.log(`      skipped: ${language} programs need ${requires}, which is not on the PATH`);
+          this.skip();
+        }
         project = await openPluginProject(bin, example);
+        for (const args of prepare) {
+          const run = await project.cli(args);
+          assert.equal(run.code, 0, `pulumi ${args.join(" ")}:\n${run.output}`);
+        }
         await project.config("chatkit:baseUrl", emulator.url);
         await project.config("chatkit:apiKey", TEST_API_KEY, true);
         await project.config("user", `${language}-user`);

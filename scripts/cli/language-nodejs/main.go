@@ -17,139 +17,23 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/shlex"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/grpc"
-	"google.golang.org/protobuf/types/known/emptypb"
+	"pulumi-chatkit/cli/internal/langhost"
 )
 
-// The exit code with which @pulumi/pulumi says it already showed the user an actionable message.
-const exitAfterUserMessage = 32
-
 type host struct {
-	pulumirpc.UnimplementedLanguageRuntimeServer
-	engineAddress string
-	tracing       string
-	// Pulumi.yaml's runtime options as older CLIs pass them on the command line.
-	flagOptions map[string]any
-	// Ends the programs this host started when the engine cancels or interrupts.
-	stopped context.Context
+	*langhost.Base
 }
 
 func main() {
-	flags := parseFlags(os.Args[1:])
-	if flags.showVersion {
-		fmt.Println(version.Version)
-		return
-	}
-	h := &host{tracing: flags.tracing, flagOptions: flags.options}
-	if len(flags.positional) > 0 {
-		h.engineAddress = flags.positional[0]
-	}
-	stopped, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	h.stopped = stopped
-	cancel := make(chan bool)
-	go func() {
-		<-stopped.Done()
-		close(cancel)
-	}()
-	if h.engineAddress != "" {
-		if err := rpcutil.Healthcheck(stopped, h.engineAddress, 5*time.Minute, stop); err != nil {
-			fail(fmt.Errorf("could not start the engine health check: %w", err))
-		}
-	}
-	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
-		Cancel: cancel,
-		Init: func(srv *grpc.Server) error {
-			pulumirpc.RegisterLanguageRuntimeServer(srv, h)
-			return nil
-		},
-	})
-	if err != nil {
-		fail(fmt.Errorf("could not start the language host: %w", err))
-	}
-	// The engine reads the port from the first line the host prints.
-	fmt.Printf("%d\n", handle.Port)
-	if err := <-handle.Done; err != nil {
-		fail(fmt.Errorf("the language host stopped serving: %w", err))
-	}
-}
-
-type commandLine struct {
-	tracing     string
-	showVersion bool
-	options     map[string]any
-	positional  []string
-}
-
-// parseFlags reads the host's command line. CLIs before the Handshake call pass the project's
-// root folder and each of Pulumi.yaml's runtime options as a flag (`-root=<dir>`,
-// `-typescript=false`); Go's flag package would stop at the first one it does not know, and the
-// engine would only see the host exit. The root folder arrives in every request, so it is not
-// kept; options are kept for requests that carry none.
-func parseFlags(args []string) commandLine {
-	line := commandLine{options: map[string]any{}}
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			line.positional = append(line.positional, arg)
-			continue
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		switch name {
-		case "version":
-			line.showVersion = !hasValue || value == "true"
-		case "tracing", "root", "runtime":
-			if !hasValue && i+1 < len(args) {
-				i++
-				value = args[i]
-			}
-			if name == "tracing" {
-				line.tracing = value
-			}
-		default:
-			if b, err := strconv.ParseBool(value); err == nil && name == "typescript" {
-				line.options[name] = b
-			} else {
-				line.options[name] = value
-			}
-		}
-	}
-	return line
-}
-
-// runtimeOptions are the request's runtime options, or the command line's where it has none.
-func (h *host) runtimeOptions(fromRequest map[string]any) map[string]any {
-	if len(fromRequest) == 0 {
-		return h.flagOptions
-	}
-	return fromRequest
-}
-
-func fail(err error) {
-	fmt.Fprintf(os.Stderr, "pulumi-language-nodejs: %v\n", err)
-	os.Exit(1)
-}
-
-func (h *host) Handshake(
-	ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
-) (*pulumirpc.LanguageHandshakeResponse, error) {
-	h.engineAddress = req.EngineAddress
-	return &pulumirpc.LanguageHandshakeResponse{}, nil
-}
-
-func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
-	return &pulumirpc.PluginInfo{Version: version.Version}, nil
+	h := &host{Base: &langhost.Base{Name: "pulumi-language-nodejs"}}
+	langhost.Main(h.Base, h, "typescript")
 }
 
 // Programs of this project need no plugin but the bundled dynamic-provider one, which the CLI
@@ -225,7 +109,7 @@ func (h *host) InstallDependencies(
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
 	info := req.GetInfo()
-	opts, err := parseOptions(h.runtimeOptions(info.GetOptions().AsMap()))
+	opts, err := parseOptions(h.RuntimeOptions(info.GetOptions().AsMap()))
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -233,11 +117,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
-	configJSON, err := programConfig(req.GetConfig())
-	if err != nil {
-		return &pulumirpc.RunResponse{Error: err.Error()}, nil
-	}
-	secretKeys, err := json.Marshal(append([]string{}, req.GetConfigSecretKeys()...))
+	configEnv, err := langhost.ConfigEnv(req.GetConfig(), req.GetConfigSecretKeys(), true)
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
@@ -249,7 +129,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		}
 	}
 	flagArg("monitor", req.GetMonitorAddress())
-	flagArg("engine", h.engineAddress)
+	flagArg("engine", h.EngineAddress)
 	flagArg("organization", req.GetOrganization())
 	flagArg("project", req.GetProject())
 	flagArg("root-directory", info.GetRootDirectory())
@@ -259,25 +139,15 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 		args = append(args, "--dry-run")
 	}
 	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
-	flagArg("tracing", h.tracing)
+	flagArg("tracing", h.Tracing)
 	args = append(args, info.GetEntryPoint())
 	args = append(args, req.GetArgs()...)
 
-	env := append(os.Environ(), "PULUMI_CONFIG="+configJSON, "PULUMI_CONFIG_SECRET_KEYS="+string(secretKeys))
+	env := append(os.Environ(), configEnv...)
 	env = append(env, opts.env()...)
 	// Node may switch its inherited descriptors to non-blocking mode, so they are copied, not shared.
 	err = h.runNode(ctx, args, env, "", struct{ io.Writer }{os.Stdout}, struct{ io.Writer }{os.Stderr})
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return &pulumirpc.RunResponse{}, nil
-	case errors.As(err, &exit) && exit.ExitCode() == exitAfterUserMessage:
-		return &pulumirpc.RunResponse{Bail: true}, nil
-	case errors.As(err, &exit):
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", exit.ExitCode())}, nil
-	default:
-		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the program with node: %v", err)}, nil
-	}
+	return langhost.RunResponse(err, "node"), nil
 }
 
 // RunPlugin runs a plugin written for Node.js (a folder with PulumiPlugin.yaml, runtime nodejs).
@@ -289,7 +159,7 @@ func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.Langu
 		return err
 	}
 	defer closer.Close()
-	opts, err := parseOptions(h.runtimeOptions(info.GetOptions().AsMap()))
+	opts, err := parseOptions(h.RuntimeOptions(info.GetOptions().AsMap()))
 	if err != nil {
 		return err
 	}
@@ -315,15 +185,7 @@ func (h *host) runNode(ctx context.Context, args, env []string, dir string, stdo
 	if err != nil {
 		return errors.New("could not find node on the PATH")
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stopAfter := context.AfterFunc(h.stopped, cancel)
-	defer stopAfter()
-	cmd := exec.CommandContext(ctx, node, args...)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 5 * time.Second
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, stdout, stderr
-	return cmd.Run()
+	return h.RunChild(ctx, node, args, env, dir, stdout, stderr)
 }
 
 type options struct {
@@ -372,21 +234,6 @@ func (opts options) env() []string {
 		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfig)
 	}
 	return env
-}
-
-// programConfig is the stack's config as @pulumi/pulumi reads it from PULUMI_CONFIG. Keys are
-// written `<namespace>:config:<name>`, the form every @pulumi/pulumi release reads.
-func programConfig(values map[string]string) (string, error) {
-	transformed := make(map[string]string, len(values))
-	for key, value := range values {
-		parsed, err := config.ParseKey(key)
-		if err != nil {
-			return "", fmt.Errorf("config key %q: %w", key, err)
-		}
-		transformed[parsed.Namespace()+":config:"+parsed.Name()] = value
-	}
-	text, err := json.Marshal(transformed)
-	return string(text), err
 }
 
 // locateModule resolves a module as Node would from the folder, so the program's own
