@@ -1,37 +1,26 @@
 """One ChatKit session for one user and one workflow, through the chatkit provider plugin.
 
-The same session as examples/basic-yaml. There is no generated Python SDK for the plugin yet, so
-the resource is declared by its type token, with its output properties named (as None) so that
-they come back as attributes.
+The same session as examples/basic-yaml, through the Python SDK that `pulumi package add`
+generates from the plugin's schema into sdks/chatkit (see README.md).
 """
 
 import pulumi
+import pulumi_chatkit as chatkit
 
 config = pulumi.Config()
-user = config.get("user") or "demo-user"
-workflow_id = config.get("workflowId") or "wf_demo"
-# A shorter life than the API's ten minutes, and the renewal window.
-ttl_seconds = config.get_int("ttlSeconds") or 600
-renew_before = config.get_int("renewBefore") or 60
 
-session = pulumi.CustomResource(
-    "chatkit:index:Session",
+# Each `pulumi up` renews the session when it is close to expiry.
+session = chatkit.Session(
     "support-chat",
-    {
-        "user": user,
-        "workflow": {"id": workflow_id},
-        "expiresAfter": ttl_seconds,
-        "renewBefore": renew_before,
-        # Outputs.
-        "expiresAt": None,
-        "status": None,
-        "clientSecret": None,
-    },
-    opts=pulumi.ResourceOptions(additional_secret_outputs=["clientSecret"]),
+    user=config.get("user") or "demo-user",
+    workflow=chatkit.WorkflowArgs(id=config.get("workflowId") or "wf_demo"),
+    # A shorter life than the API's ten minutes, and the renewal window.
+    expires_after=config.get_int("ttlSeconds"),
+    renew_before=config.get_int("renewBefore"),
 )
 
 pulumi.export("sessionId", session.id)
-pulumi.export("expiresAt", session.expiresAt)
+pulumi.export("expiresAt", session.expires_at)
 pulumi.export("status", session.status)
 # A secret: `pulumi stack output --show-secrets clientSecret` reveals it.
-pulumi.export("clientSecret", session.clientSecret)
+pulumi.export("clientSecret", session.client_secret)

@@ -17,9 +17,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
+	python "github.com/pulumi/pulumi/pkg/v3/codegen/python"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"pulumi-chatkit/cli/internal/langhost"
@@ -257,4 +260,54 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	env = append(env, pythonEnv...)
 	err = h.RunChild(ctx, python, args, env, dir, struct{ io.Writer }{os.Stdout}, struct{ io.Writer }{os.Stderr})
 	return langhost.RunResponse(err, python), nil
+}
+
+// GeneratePackage writes a package's Python SDK (what `pulumi package add` installs).
+func (h *host) GeneratePackage(
+	ctx context.Context, req *pulumirpc.GeneratePackageRequest,
+) (*pulumirpc.GeneratePackageResponse, error) {
+	return langhost.GeneratePackage(ctx, req, func(pkg *schema.Package, loader schema.ReferenceLoader) (map[string][]byte, error) {
+		return python.GeneratePackage(h.Name, pkg, req.GetExtraFiles(), loader)
+	})
+}
+
+// Link adds each generated SDK's folder to requirements.txt (relative to the program, once), so
+// that InstallDependencies installs it into the program's Python, as the release's host does.
+func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
+	dir := req.GetInfo().GetProgramDirectory()
+	file := filepath.Join(dir, "requirements.txt")
+	text, err := os.ReadFile(file)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimRight(string(text), "\n"), "\n")
+	if len(text) == 0 {
+		lines = nil
+	}
+	var instructions []string
+	root := req.GetInfo().GetRootDirectory()
+	if root == "" {
+		root = dir
+	}
+	for _, dep := range req.GetPackages() {
+		// The CLI gives the SDK's folder relative to the project's root.
+		sdk := dep.GetPath()
+		if !filepath.IsAbs(sdk) {
+			sdk = filepath.Join(root, sdk)
+		}
+		rel, err := filepath.Rel(dir, sdk)
+		if err != nil {
+			return nil, err
+		}
+		requirement := "./" + filepath.ToSlash(rel)
+		if !slices.Contains(lines, requirement) {
+			lines = append(lines, requirement)
+		}
+		name := dep.GetPackage().GetName()
+		instructions = append(instructions, fmt.Sprintf("import pulumi_%s as %s", strings.ReplaceAll(name, "-", "_"), name))
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		return nil, err
+	}
+	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
 }
