@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The end-to-end tests again with the oldest Pulumi CLI the docs claim (3.139.0, pinned in
 # scripts/cli/floor/go.mod), built from its Go modules like the pinned CLI. Its Node.js language
-# and Python hosts, the dynamic-provider plugin and the YAML host are the pinned build's: this project's host is written
+# Python and Go hosts, the dynamic-provider plugin and the YAML host are the pinned build's: this project's host is written
 # against the newer protocol, which a 3.139 engine speaks the older part of.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ if [ "$("$dir/pulumi" version 2>/dev/null || true)" != "v$version" ]; then
     -o "$dir/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
 fi
 cp "$newest/pulumi-language-nodejs" "$newest/pulumi-resource-pulumi-nodejs" "$newest/pulumi-language-yaml" \
-  "$newest/pulumi-language-python" "$newest/pulumi-language-python-exec" "$dir/"
+  "$newest/pulumi-language-python" "$newest/pulumi-language-python-exec" "$newest/pulumi-language-go" "$dir/"
 echo "floor: $("$dir/pulumi" version); the end-to-end tests"
 # Three of the four examples drive the engine exactly as examples/basic does; the newest CLI runs them all.
 PULUMI_BIN="$dir/pulumi" npx mocha --no-config --timeout 1800000 --enable-source-maps \

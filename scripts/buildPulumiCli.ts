@@ -15,7 +15,9 @@ import * as path from "node:path";
  * - `pulumi-resource-pulumi-nodejs`: the dynamic-provider plugin, a script from the sdk/v3 module;
  * - `pulumi-language-python`: scripts/cli/language-python, a small host of this project's for the same
  *   reason, beside `pulumi-language-python-exec`, the sdk/v3 module's script that it runs with the
- *   program's Python (scripts/cli/internal/langhost holds what the two hosts share);
+ *   program's Python (scripts/cli/internal/langhost holds what the hosts share);
+ * - `pulumi-language-go`: scripts/cli/language-go, the same for Go programs (`go build`, then the
+ *   binary);
  * - `pulumi-language-yaml`: the YAML host, from pulumi-yaml's own module at the release that
  *   scripts/cli/language-yaml/go.mod pins (it is built against an older pkg/v3 than the CLI, so in
  *   a module of its own), for YAML programs of the provider plugin (provider/plugin).
@@ -62,10 +64,11 @@ const PROGRAMS = [
   "pulumi-resource-pulumi-nodejs",
   "pulumi-language-python",
   "pulumi-language-python-exec",
+  "pulumi-language-go",
   "pulumi-language-yaml",
 ];
 /** This project's Go folders in the CLI's module. */
-const HOST_SOURCES = ["language-nodejs", "language-python", path.join("internal", "langhost")];
+const HOST_SOURCES = ["language-nodejs", "language-python", "language-go", path.join("internal", "langhost")];
 
 function sourceHash(moduleDir: string): string {
   const hash = createHash("sha256");
@@ -149,6 +152,7 @@ export async function buildPulumiCli(options: BuildOptions = {}): Promise<BuildR
     { what: `the Pulumi CLI v${version}`, args: goBuild(bin, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi") },
     { what: "pulumi-language-nodejs", args: goBuild(path.join(dir, "pulumi-language-nodejs"), "./language-nodejs") },
     { what: "pulumi-language-python", args: goBuild(path.join(dir, "pulumi-language-python"), "./language-python") },
+    { what: "pulumi-language-go", args: goBuild(path.join(dir, "pulumi-language-go"), "./language-go") },
     {
       what: `pulumi-language-yaml v${yamlVersion}`,
       args: goBuild(

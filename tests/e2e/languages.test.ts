@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../../emulator/server";
@@ -20,7 +20,7 @@ interface LanguageCase {
   /** The language host the CLI needs beside it. */
   host: string;
   /** A program the language needs on the PATH, or its tests are skipped. */
-  requires?: string;
+  requires?: [program: string, ...versionArgs: string[]];
   /** What a user runs in the project's copy before its first up (e.g. installing its dependencies). */
   prepare?: (project: PluginProject) => Promise<void>;
 }
@@ -33,7 +33,7 @@ const LANGUAGES: LanguageCase[] = [
     language: "Python",
     example: "basic-python",
     host: "pulumi-language-python",
-    requires: "python3",
+    requires: ["python3", "--version"],
     async prepare(project) {
       await mustRun(project, ["package", "add", PLUGIN_DIR]);
       // CLIs before 3.163 print these two steps instead of taking them (seen with 3.139).
@@ -44,15 +44,41 @@ const LANGUAGES: LanguageCase[] = [
       }
     },
   },
+  // `pulumi package add` generates the Go SDK into sdks/chatkit, requires it in go.mod with a
+  // replace to that folder, and tidies the module (github.com/pulumi/pulumi/sdk/v3 from the proxy).
+  {
+    language: "Go",
+    example: "basic-go",
+    host: "pulumi-language-go",
+    requires: ["go", "version"],
+    async prepare(project) {
+      await mustRun(project, ["package", "add", PLUGIN_DIR]);
+      const goMod = path.join(project.dir, "go.mod");
+      if (!fs.readFileSync(goMod, "utf8").includes(GO_SDK_MODULE)) {
+        // CLIs before 3.163 print these steps instead of taking them (seen with 3.139).
+        execFileSync(
+          "go",
+          ["mod", "edit", `-require=${GO_SDK_MODULE}@v0.0.0`, `-replace=${GO_SDK_MODULE}=./sdks/chatkit`],
+          {
+            cwd: project.dir,
+          },
+        );
+        execFileSync("go", ["mod", "tidy"], { cwd: project.dir, stdio: "ignore" });
+      }
+    },
+  },
 ];
+
+/** The Go SDK's module, from the go.importBasePath of the package schema. */
+const GO_SDK_MODULE = "github.com/pulumi-chatkit/pulumi-chatkit/sdk/go";
 
 async function mustRun(project: PluginProject, args: string[]): Promise<void> {
   const run = await project.cli(args);
   assert.equal(run.code, 0, `pulumi ${args.join(" ")}:\n${run.output}`);
 }
 
-/** Whether the program runs (`<program> --version`). */
-const runs = (program: string) => spawnSync(program, ["--version"], { stdio: "ignore" }).status === 0;
+/** Whether the program runs (asked its version). */
+const runs = (program: string, ...args: string[]) => spawnSync(program, args, { stdio: "ignore" }).status === 0;
 
 /** A YAML program's reference to a resource, output or config value. */
 const ref = (name: string) => `\${${name}}`;
@@ -92,8 +118,8 @@ describe("every language through the provider plugin", function () {
           console.log(`      skipped: ${host} is not beside the CLI (${bin}); npm run pulumi -- version builds it`);
           this.skip();
         }
-        if (requires && !runs(requires)) {
-          console.log(`      skipped: ${language} programs need ${requires}, which is not on the PATH`);
+        if (requires && !runs(...requires)) {
+          console.log(`      skipped: ${language} programs need ${requires[0]}, which is not on the PATH`);
           this.skip();
         }
         project = await openPluginProject(bin, example);

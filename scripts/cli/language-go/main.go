@@ -1,0 +1,168 @@
+// Command pulumi-language-go runs the Go programs of a Pulumi CLI built from its Go modules, and
+// generates Go SDKs for `pulumi package add`. The release's own host of that name is not
+// published on the Go module proxy, so this one implements the part of the LanguageRuntime
+// protocol those commands use, the way the release's host does: it builds the program with
+// `go build` and runs the binary with the engine's addresses and the stack's config in the
+// environment variables github.com/pulumi/pulumi/sdk/v3/go/pulumi reads.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"pulumi-chatkit/cli/internal/langhost"
+)
+
+type host struct {
+	*langhost.Base
+}
+
+func main() {
+	h := &host{Base: &langhost.Base{Name: "pulumi-language-go"}}
+	langhost.Main(h.Base, h)
+}
+
+// Programs of this project need no plugin but the ones Pulumi.yaml names.
+func (h *host) GetRequiredPlugins(
+	context.Context, *pulumirpc.GetRequiredPluginsRequest,
+) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (h *host) GetRequiredPackages(
+	context.Context, *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
+
+func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return nil, errors.New("could not find go on the PATH")
+	}
+	out, err := exec.CommandContext(ctx, goBin, "env", "GOVERSION").Output()
+	if err != nil {
+		return nil, fmt.Errorf("could not run go env GOVERSION: %w", err)
+	}
+	return &pulumirpc.AboutResponse{Executable: goBin, Version: strings.TrimPrefix(strings.TrimSpace(string(out)), "go")}, nil
+}
+
+// runGo runs go in the program's folder, its output to the writers.
+func runGo(ctx context.Context, dir string, stdout, stderr io.Writer, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go %s in %s failed: %w", strings.Join(args, " "), dir, err)
+	}
+	return nil
+}
+
+// InstallDependencies tidies the program's module, which downloads what it requires.
+func (h *host) InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
+) error {
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.IsTerminal)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	if err := runGo(server.Context(), req.GetInfo().GetProgramDirectory(), stdout, stderr, "mod", "tidy"); err != nil {
+		return err
+	}
+	return closer.Close()
+}
+
+func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	info := req.GetInfo()
+	dir := info.GetProgramDirectory()
+	build, err := os.MkdirTemp("", "pulumi-go-program-")
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	defer os.RemoveAll(build)
+	program := filepath.Join(build, "program")
+	var buildOutput strings.Builder
+	if err := runGo(ctx, dir, &buildOutput, &buildOutput, "build", "-o", program, "."); err != nil {
+		return &pulumirpc.RunResponse{Error: fmt.Sprintf("%v:\n%s", err, buildOutput.String())}, nil
+	}
+	configEnv, err := langhost.ConfigEnv(req.GetConfig(), req.GetConfigSecretKeys(), false)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	env := append(os.Environ(), configEnv...)
+	env = append(env,
+		"PULUMI_MONITOR="+req.GetMonitorAddress(),
+		"PULUMI_ENGINE="+h.EngineAddress,
+		"PULUMI_PROJECT="+req.GetProject(),
+		"PULUMI_STACK="+req.GetStack(),
+		"PULUMI_ORGANIZATION="+req.GetOrganization(),
+		"PULUMI_ROOT_DIRECTORY="+info.GetRootDirectory(),
+		"PULUMI_DRY_RUN="+strconv.FormatBool(req.GetDryRun()),
+		"PULUMI_PARALLEL="+strconv.Itoa(int(req.GetParallel())),
+	)
+	if h.Tracing != "" {
+		env = append(env, "PULUMI_TRACING="+h.Tracing)
+	}
+	err = h.RunChild(ctx, program, req.GetArgs(), env, dir, struct{ io.Writer }{os.Stdout}, struct{ io.Writer }{os.Stderr})
+	return langhost.RunResponse(err, "go"), nil
+}
+
+// GeneratePackage writes a package's Go SDK, with a go.mod of its own so that a program's module
+// can replace the SDK's import path with its folder.
+func (h *host) GeneratePackage(
+	ctx context.Context, req *pulumirpc.GeneratePackageRequest,
+) (*pulumirpc.GeneratePackageResponse, error) {
+	return langhost.GeneratePackage(ctx, req, func(pkg *schema.Package, _ schema.ReferenceLoader) (map[string][]byte, error) {
+		return gogen.GeneratePackage(h.Name, pkg, req.GetLocalDependencies())
+	})
+}
+
+var moduleLine = regexp.MustCompile(`(?m)^module\s+(\S+)`)
+
+// Link points the program's module at each generated SDK: a requirement of its module path,
+// replaced by its folder (relative to the program), as the release's host does.
+func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
+	dir := req.GetInfo().GetProgramDirectory()
+	root := req.GetInfo().GetRootDirectory()
+	if root == "" {
+		root = dir
+	}
+	var instructions []string
+	for _, dep := range req.GetPackages() {
+		sdk := dep.GetPath()
+		if !filepath.IsAbs(sdk) {
+			sdk = filepath.Join(root, sdk)
+		}
+		goMod, err := os.ReadFile(filepath.Join(sdk, "go.mod"))
+		if err != nil {
+			return nil, fmt.Errorf("the generated SDK in %s has no go.mod: %w", sdk, err)
+		}
+		match := moduleLine.FindSubmatch(goMod)
+		if match == nil {
+			return nil, fmt.Errorf("the go.mod in %s names no module", sdk)
+		}
+		module := string(match[1])
+		rel, err := filepath.Rel(dir, sdk)
+		if err != nil {
+			return nil, err
+		}
+		replace := fmt.Sprintf("-replace=%s=./%s", module, filepath.ToSlash(rel))
+		if err := runGo(ctx, dir, io.Discard, io.Discard, "mod", "edit", "-require="+module+"@v0.0.0", replace); err != nil {
+			return nil, err
+		}
+		instructions = append(instructions, fmt.Sprintf("import %q", module+"/"+dep.GetPackage().GetName()))
+	}
+	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
+}
