@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The end-to-end tests again with the oldest Pulumi CLI the docs claim (3.139.0, pinned in
-# scripts/cli/floor/go.mod), built from its Go modules like the pinned CLI. Its Node.js language
-# Python and Go hosts, the dynamic-provider plugin and the YAML host are the pinned build's: this project's host is written
-# against the newer protocol, which a 3.139 engine speaks the older part of.
+# scripts/cli/floor/go.mod), built from its Go modules like the pinned CLI. Its Node.js, Python
+# and Go language hosts, the dynamic-provider plugin and the YAML host are the pinned build's:
+# this project's hosts are written against the newer protocol, which a 3.139 engine speaks the
+# older part of.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=3.139.0
