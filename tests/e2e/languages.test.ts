@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../../emulator/server";
@@ -21,8 +21,11 @@ interface LanguageCase {
   host: string;
   /** A program the language needs on the PATH, or its tests are skipped. */
   requires?: [program: string, ...versionArgs: string[]];
-  /** What a user runs in the project's copy before its first up (e.g. installing its dependencies). */
-  prepare?: (project: PluginProject) => Promise<void>;
+  /**
+   * What a user runs in the project's copy before its first up (e.g. installing its dependencies);
+   * a text is why this CLI cannot run the language's program, and its tests are skipped.
+   */
+  prepare?: (project: PluginProject) => Promise<string | undefined>;
 }
 
 const LANGUAGES: LanguageCase[] = [
@@ -42,6 +45,7 @@ const LANGUAGES: LanguageCase[] = [
         fs.appendFileSync(requirements, "sdks/chatkit\n");
         await mustRun(project, ["install"]);
       }
+      return undefined;
     },
   },
   // `pulumi package add` generates the Go SDK into sdks/chatkit, requires it in go.mod with a
@@ -53,18 +57,9 @@ const LANGUAGES: LanguageCase[] = [
     requires: ["go", "version"],
     async prepare(project) {
       await mustRun(project, ["package", "add", PLUGIN_DIR]);
-      const goMod = path.join(project.dir, "go.mod");
-      if (!fs.readFileSync(goMod, "utf8").includes(GO_SDK_MODULE)) {
-        // CLIs before 3.163 print these steps instead of taking them (seen with 3.139).
-        execFileSync(
-          "go",
-          ["mod", "edit", `-require=${GO_SDK_MODULE}@v0.0.0`, `-replace=${GO_SDK_MODULE}=./sdks/chatkit`],
-          {
-            cwd: project.dir,
-          },
-        );
-        execFileSync("go", ["mod", "tidy"], { cwd: project.dir, stdio: "ignore" });
-      }
+      if (fs.readFileSync(path.join(project.dir, "go.mod"), "utf8").includes(GO_SDK_MODULE)) return undefined;
+      // Seen with 3.139: it prints a `go mod edit -replace` for a folder it left without a go.mod.
+      return "this CLI's pulumi package add does not link the Go SDK (it generates it without a go.mod), so Go programs need a newer CLI (tested with 3.276)";
     },
   },
 ];
@@ -123,7 +118,11 @@ describe("every language through the provider plugin", function () {
           this.skip();
         }
         project = await openPluginProject(bin, example);
-        await prepare?.(project);
+        const unable = await prepare?.(project);
+        if (unable) {
+          console.log(`      skipped: ${unable}`);
+          this.skip();
+        }
         await project.config("chatkit:baseUrl", emulator.url);
         await project.config("chatkit:apiKey", TEST_API_KEY, true);
         await project.config("user", `${language}-user`);
