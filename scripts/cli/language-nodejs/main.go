@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	"github.com/google/shlex"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/nodejs"
+	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"pulumi-chatkit/cli/internal/langhost"
@@ -267,4 +269,48 @@ func readJSON(file string, into any) error {
 		return err
 	}
 	return json.Unmarshal(text, into)
+}
+
+// GeneratePackage writes a package's TypeScript SDK (what `pulumi package add` installs).
+func (h *host) GeneratePackage(
+	ctx context.Context, req *pulumirpc.GeneratePackageRequest,
+) (*pulumirpc.GeneratePackageResponse, error) {
+	return langhost.GeneratePackage(ctx, req, func(pkg *schema.Package, loader schema.ReferenceLoader) (map[string][]byte, error) {
+		return nodejs.GeneratePackage(h.Name, pkg, req.GetExtraFiles(), req.GetLocalDependencies(), req.GetLocal(), loader)
+	})
+}
+
+// Link adds each generated SDK to the program's package.json as a `file:` dependency (npm keeps
+// the file's layout), which InstallDependencies then installs, as the release's host does.
+func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
+	dir := req.GetInfo().GetProgramDirectory()
+	root := req.GetInfo().GetRootDirectory()
+	if root == "" {
+		root = dir
+	}
+	var instructions []string
+	for _, dep := range req.GetPackages() {
+		sdk := dep.GetPath()
+		if !filepath.IsAbs(sdk) {
+			sdk = filepath.Join(root, sdk)
+		}
+		var manifest struct {
+			Name string `json:"name"`
+		}
+		if err := readJSON(filepath.Join(sdk, "package.json"), &manifest); err != nil || manifest.Name == "" {
+			return nil, fmt.Errorf("the generated SDK in %s has no package.json naming it: %v", sdk, err)
+		}
+		rel, err := filepath.Rel(dir, sdk)
+		if err != nil {
+			return nil, err
+		}
+		cmd := exec.CommandContext(ctx, "npm", "pkg", "set", fmt.Sprintf("dependencies.%s=file:%s", manifest.Name, filepath.ToSlash(rel)))
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("npm pkg set in %s failed: %w: %s", dir, err, out)
+		}
+		instructions = append(instructions,
+			fmt.Sprintf("import * as %s from %q;", dep.GetPackage().GetName(), manifest.Name))
+	}
+	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
 }
