@@ -3,7 +3,7 @@ import { APIError, type OpenAI } from "openai";
 import { chatKitApiError } from "./apiError";
 import { boundedRequest, clientFor } from "./client";
 import { ApiClock } from "./clock";
-import { type ApiEndpoint, endpointDifferences, endpointOf, recordedEndpoint } from "./endpoint";
+import { type ApiEndpoint, endpointDifferences, endpointOf, type RecordedEndpoint, recordedEndpoint } from "./endpoint";
 import { ChatKitApiError, MalformedAnswerError, type Operation, UnusableSessionError } from "./errors";
 import { checkedInputs } from "./inputs";
 import {
@@ -41,6 +41,11 @@ export interface LifecycleOptions {
   random?: () => number;
   /** Where warnings go; the dynamic-provider host forwards stderr to the engine's log. */
   warn?: (message: string) => void;
+  /**
+   * Every state of this provider records apiEndpoint (true of the provider plugin, which 0.1.0
+   * did not have): one without it is unreadable, and a 404 on cancel does not prove it gone.
+   */
+  endpointAlwaysRecorded?: boolean;
 }
 
 type Props = Record<string, unknown>;
@@ -297,7 +302,10 @@ export class SessionProvider implements dynamic.ResourceProvider {
     this.replays.saw(id);
     const state = withoutProvider(props);
     const { settings, client, endpoint } = this.connection();
-    const recorded = recordedEndpoint(state.apiEndpoint);
+    const recorded: RecordedEndpoint =
+      state.apiEndpoint === undefined && this.options.endpointAlwaysRecorded
+        ? { kind: "unreadable", problem: "it is missing" }
+        : recordedEndpoint(state.apiEndpoint);
     const differences = recorded.kind === "recorded" ? endpointDifferences(recorded.endpoint, endpoint) : [];
     // Only a state written by 0.1.0, which records no endpoint, keeps its rule that a 404 is done.
     const notFoundProvesGone = recorded.kind === "absent" || (recorded.kind === "recorded" && differences.length === 0);

@@ -38,7 +38,7 @@ const ALWAYS_OUTPUT = ["user", "workflow", "chatkitConfiguration", "expiresAfter
 const NUMBER_SHORTHANDS = new Set(["expiresAfter"]);
 
 type JsonSchema = {
-  type?: string;
+  type?: string | string[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
   additionalProperties?: boolean | JsonSchema;
@@ -73,6 +73,11 @@ const pascal = (words: string[]) => words.map((word) => word.charAt(0).toUpperCa
  */
 function toPulumi(json: JsonSchema, path: string[], types: Record<string, PulumiObjectType>): PulumiProperty {
   const description = json.description ? { description: json.description } : {};
+  // zod writes a nullable value as `type: [T, "null"]`, or as anyOf when T is not a plain type.
+  if (Array.isArray(json.type)) {
+    const [type, ...others] = json.type.filter((choice) => choice !== "null");
+    return toPulumi({ ...json, type: others.length === 0 ? type : undefined }, path, types);
+  }
   const nonNull = json.anyOf?.filter((choice) => choice.type !== "null");
   if (nonNull?.length === 1 && nonNull[0]) return { ...toPulumi(nonNull[0], path, types), ...description };
   if (json.type === "object" && json.properties) {

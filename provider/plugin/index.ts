@@ -6,14 +6,17 @@
 import * as path from "node:path";
 import * as provider from "@pulumi/pulumi/provider";
 import { NativeSessionProvider } from "../nativeProvider";
-import { forwardConfigure } from "../pluginConfigure";
+import { forwardConfig } from "../pluginConfigure";
 
 const { version } = require("../../../package.json") as { version: string };
 
-/** The grpc-js that @pulumi/pulumi serves with (its own dependency, wherever npm put it). */
+/** The grpc-js and protobuf messages that @pulumi/pulumi serves with (its own dependencies, wherever npm put them). */
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }));
+const fromPulumi = (module: string) => require(require.resolve(module, { paths: [pulumiDir] }));
+const grpc = fromPulumi("@grpc/grpc-js");
+const { CheckResponse, CheckFailure } = require("@pulumi/pulumi/proto/provider_pb");
+const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb");
 
 const chatkit = new NativeSessionProvider({ version });
-forwardConfigure(grpc.Server, chatkit);
+forwardConfig(grpc.Server, { CheckResponse, CheckFailure, Struct }, chatkit);
 provider.main(chatkit, process.argv.slice(2));

@@ -188,7 +188,9 @@ describe("every language through the provider plugin", function () {
           this.skip();
         }
         await project.config("chatkit:baseUrl", emulator.url);
-        await project.config("chatkit:apiKey", TEST_API_KEY, true);
+        // Set without --secret in one language: the plugin marks it secret at CheckConfig, so the
+        // state holds it encrypted all the same (the first test looks).
+        await project.config("chatkit:apiKey", TEST_API_KEY, language !== "YAML");
         await project.config("user", `${language}-user`);
       });
       after(() => project?.close());
@@ -252,7 +254,9 @@ describe("every language through the provider plugin", function () {
         );
         assert.equal(await sessionId(), id);
         assert.equal(emulator.session(id)?.status, "active");
-        await project.config("chatkit:apiKey", TEST_API_KEY, true);
+        // Set without --secret in one language: the plugin marks it secret at CheckConfig, so the
+        // state holds it encrypted all the same (the first test looks).
+        await project.config("chatkit:apiKey", TEST_API_KEY, language !== "YAML");
         await project.config("user", `${language}-user`);
       });
 
@@ -278,9 +282,6 @@ describe("every language through the provider plugin", function () {
         const up = await project.cli(["up", "--yes"]);
         assert.equal(up.code, 0, up.output);
         assert.notEqual(await sessionId(), before);
-        await project.config("ttlSeconds", "600");
-        await project.config("renewBefore", "60");
-        assert.equal((await project.cli(["up", "--yes"])).code, 0);
       });
 
       it("cancels the session on destroy", async () => {

@@ -95,4 +95,54 @@ describe("provider/nativeProvider: the lifecycle served as chatkit:index:Session
     const { id } = await provider.create(URN, INPUTS);
     assert.equal(context.emulator.session(id)?.status, "active");
   });
+
+  it("marks the API key secret at CheckConfig, so a key set without --secret is encrypted in the state", () => {
+    const provider = new NativeSessionProvider({ version: "1.2.3" });
+    const { inputs, failures } = provider.checkConfig({ apiKey: TEST_API_KEY, baseUrl: "http://127.0.0.1:1/v1" });
+    assert.ok(isSecretValue(inputs.apiKey));
+    assert.equal(reveal(inputs.apiKey), TEST_API_KEY);
+    assert.equal(inputs.baseUrl, "http://127.0.0.1:1/v1");
+    assert.deepEqual(failures, []);
+    assert.ok(isSecretValue(provider.checkConfig({ apiKey: secret(TEST_API_KEY) }).inputs.apiKey));
+  });
+
+  it("refuses a setting of the wrong kind, naming it, at CheckConfig and at configure", async () => {
+    const provider = new NativeSessionProvider({ version: "1.2.3", lifecycle: { env: {} } });
+    assert.deepEqual(provider.checkConfig({ apiKey: 12345, timeoutSeconds: "5", maxRetries: { n: 1 } }).failures, [
+      { property: "apiKey", reason: "apiKey must be a string, got a number" },
+      { property: "maxRetries", reason: "maxRetries must be a number, got an object" },
+    ]);
+    await assert.rejects(
+      provider.configure({ apiKey: { nested: secret(TEST_API_KEY) } }),
+      /apiKey must be a string, got an object/,
+    );
+  });
+
+  it("words an explicit provider's failures by its inputs, not the stack config", async () => {
+    const own = "urn:pulumi:dev::project::pulumi:providers:chatkit::own";
+    const provider = new NativeSessionProvider({ version: "1.2.3", lifecycle: { env: {} } });
+    await assert.rejects(
+      provider.configure({ timeoutSeconds: 0 }, own),
+      /^Error: input timeoutSeconds of the provider resource own must be a number above 0/,
+    );
+    await assert.rejects(provider.configure({ apiKey: "" }, own), /apiKey of the provider resource own is empty/);
+    await provider.configure({ baseUrl: context.emulator.url }, own);
+    await assert.rejects(
+      provider.create(URN, INPUTS),
+      /No OpenAI API key: the provider resource own has no apiKey input and the environment variable OPENAI_API_KEY is not set/,
+    );
+    const byDefault = new NativeSessionProvider({ version: "1.2.3", lifecycle: { env: {} } });
+    await assert.rejects(
+      byDefault.configure({ timeoutSeconds: 0 }, "urn:pulumi:dev::project::pulumi:providers:chatkit::default_0_2_0"),
+      /Stack config chatkit:timeoutSeconds must be a number above 0/,
+    );
+  });
+
+  it("does not take a 404 as proof a session is gone when its state records no apiEndpoint", async () => {
+    const provider = await configured();
+    await assert.rejects(
+      provider.delete("cksess_doesnotexist", URN, { user: "u" }),
+      /apiEndpoint\) cannot be read: it is missing/,
+    );
+  });
 });

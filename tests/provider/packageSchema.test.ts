@@ -106,6 +106,18 @@ describe("provider/packageSchema: the package schema, derived from the one decla
     assert.equal(schema.config.variables.apiKey?.secret, true);
   });
 
+  it("gives nullable outputs their type (Pulumi outputs may always be null)", () => {
+    const endpoint = schema.types["chatkit:index:ApiEndpoint"]!.properties;
+    assert.deepEqual(Object.fromEntries(Object.entries(endpoint).map(([key, property]) => [key, property.type])), {
+      baseUrl: "string",
+      organization: "string",
+      project: "string",
+      keyFingerprint: "string",
+    });
+    const anyTyped = JSON.stringify(schema).match(/pulumi\.json#\/Any/g) ?? [];
+    assert.equal(anyTyped.length, 1, "only stateVariables' values are of any type");
+  });
+
   it("is valid JSON that refers only to types it defines", () => {
     const text = JSON.stringify(schema);
     for (const [, ref] of text.matchAll(/"\$ref":"#\/types\/([^"]+)"/g)) assert.ok(ref! in schema.types, ref);

@@ -159,8 +159,9 @@ func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc
 			return nil, err
 		}
 		replace := fmt.Sprintf("-replace=%s=./%s", module, filepath.ToSlash(rel))
-		if err := runGo(ctx, dir, io.Discard, io.Discard, "mod", "edit", "-require="+module+"@v0.0.0", replace); err != nil {
-			return nil, err
+		var output strings.Builder
+		if err := runGo(ctx, dir, &output, &output, "mod", "edit", "-require="+module+"@v0.0.0", replace); err != nil {
+			return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(output.String()))
 		}
 		instructions = append(instructions, fmt.Sprintf("import %q", module+"/"+dep.GetPackage().GetName()))
 	}

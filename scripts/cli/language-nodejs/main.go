@@ -297,8 +297,11 @@ func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc
 		var manifest struct {
 			Name string `json:"name"`
 		}
-		if err := readJSON(filepath.Join(sdk, "package.json"), &manifest); err != nil || manifest.Name == "" {
-			return nil, fmt.Errorf("the generated SDK in %s has no package.json naming it: %v", sdk, err)
+		if err := readJSON(filepath.Join(sdk, "package.json"), &manifest); err != nil {
+			return nil, fmt.Errorf("the generated SDK in %s has no package.json that can be read: %w", sdk, err)
+		}
+		if manifest.Name == "" {
+			return nil, fmt.Errorf("the package.json of the generated SDK in %s names no package", sdk)
 		}
 		rel, err := filepath.Rel(dir, sdk)
 		if err != nil {

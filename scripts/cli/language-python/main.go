@@ -280,7 +280,7 @@ func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	lines := strings.Split(strings.TrimRight(string(text), "\n"), "\n")
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(string(text), "\r\n", "\n"), "\n"), "\n")
 	if len(text) == 0 {
 		lines = nil
 	}
@@ -300,7 +300,7 @@ func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc
 			return nil, err
 		}
 		requirement := "./" + filepath.ToSlash(rel)
-		if !slices.Contains(lines, requirement) {
+		if !slices.ContainsFunc(lines, func(line string) bool { return sameRequirement(line, requirement) }) {
 			lines = append(lines, requirement)
 		}
 		name := dep.GetPackage().GetName()
@@ -310,4 +310,12 @@ func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc
 		return nil, err
 	}
 	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
+}
+
+// sameRequirement is whether a requirements.txt line names the folder, however it is written
+// (`./sdks/chatkit`, `sdks/chatkit/`, with a comment after it).
+func sameRequirement(line, folder string) bool {
+	line, _, _ = strings.Cut(line, "#")
+	clean := func(path string) string { return filepath.Clean(strings.TrimSpace(path)) }
+	return clean(line) == clean(folder)
 }
