@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import * as grpc from "@grpc/grpc-js";
 import { startHost } from "../../scripts/tooling/host";
 import { codeBlocks, shellCommands } from "../helpers/docs";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
@@ -243,6 +244,36 @@ describe("the packed tarball in a fresh Pulumi project", function () {
     assert.ok(Buffer.byteLength(provider) <= 4096, `${Buffer.byteLength(provider)} bytes`);
     assert.ok(!provider.includes(project));
     assert.ok(!provider.includes(REPO_ROOT));
+  });
+
+  it("serves the provider plugin from the installed package, started as the Node.js language host starts it", async () => {
+    const pluginDir = path.join(project, "node_modules", "pulumi-chatkit", "provider", "plugin");
+    const runPlugin = require.resolve("@pulumi/pulumi/cmd/run-plugin", { paths: [pluginDir] });
+    assert.ok(runPlugin.startsWith(project), "the project's own @pulumi/pulumi runs it");
+    const child = spawn(process.execPath, [runPlugin, pluginDir], { cwd: pluginDir });
+    try {
+      const port = await new Promise<string>((resolve, reject) => {
+        child.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString().trim()));
+        child.once("exit", (code) => reject(new Error(`the plugin exited (${code})`)));
+      });
+      const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
+      const provproto = require("@pulumi/pulumi/proto/provider_pb");
+      const client = new provrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      const schema = await new Promise<any>((resolve, reject) =>
+        client.getSchema(new provproto.GetSchemaRequest(), (error: Error | null, response: any) =>
+          error ? reject(error) : resolve(JSON.parse(response.getSchema())),
+        ),
+      );
+      client.close();
+      const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
+        version: string;
+      };
+      assert.equal(schema.name, "chatkit");
+      assert.equal(schema.version, version);
+      assert.ok(schema.resources["chatkit:index:Session"]);
+    } finally {
+      child.kill();
+    }
   });
 
   it("creates and cancels a session through the project's own provider host", async () => {
