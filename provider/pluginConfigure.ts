@@ -3,7 +3,8 @@ import type { NativeSessionProvider } from "./nativeProvider";
 type Callback = (error: Error | null, response?: unknown) => void;
 type StructValue = { toJavaScript(): Record<string, unknown> } | undefined;
 interface ConfigureCall {
-  request: { getArgs(): StructValue; getUrn(): string };
+  /** getUrn is missing before @pulumi/pulumi added the field (3.139 has none). */
+  request: { getArgs(): StructValue; getUrn?: () => string };
 }
 interface CheckCall {
   request: { getNews(): StructValue };
@@ -51,10 +52,10 @@ export function forwardConfig(
     if (configure) {
       implementation.configure = (call, callback) => {
         let args: Record<string, unknown>;
-        let urn: string;
+        let urn: string | undefined;
         try {
           args = call.request.getArgs()?.toJavaScript() ?? {};
-          urn = call.request.getUrn();
+          urn = typeof call.request.getUrn === "function" ? call.request.getUrn() : undefined;
         } catch (error) {
           callback(asError(error));
           return;
