@@ -288,7 +288,16 @@ describe("every language through the provider plugin", function () {
         const id = await sessionId();
         const destroy = await project.cli(["destroy", "--yes"]);
         assert.equal(destroy.code, 0, destroy.output);
-        assert.equal(emulator.session(id)?.status, "cancelled");
+        // The renewal walk leaves a session of a few seconds, which may have expired by now: the
+        // cancel is sent all the same, and the API confirms either end.
+        const cancels = emulator.requests.filter(
+          (request) => request.method === "POST" && request.path === `/v1/chatkit/sessions/${id}/cancel`,
+        );
+        assert.deepEqual(
+          cancels.map((request) => request.status),
+          [200],
+        );
+        assert.ok(["cancelled", "expired"].includes(String(emulator.session(id)?.status)));
       });
     });
   }

@@ -34,19 +34,6 @@ func main() {
 	langhost.Main(h.Base, h)
 }
 
-// Programs of this project need no plugin but the ones Pulumi.yaml names.
-func (h *host) GetRequiredPlugins(
-	context.Context, *pulumirpc.GetRequiredPluginsRequest,
-) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
-}
-
-func (h *host) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
 func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -134,36 +121,28 @@ var moduleLine = regexp.MustCompile(`(?m)^module\s+(\S+)`)
 // Link points the program's module at each generated SDK: a requirement of its module path,
 // replaced by its folder (relative to the program), as the release's host does.
 func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
-	dir := req.GetInfo().GetProgramDirectory()
-	root := req.GetInfo().GetRootDirectory()
-	if root == "" {
-		root = dir
+	sdks, err := langhost.SDKsToLink(req)
+	if err != nil {
+		return nil, err
 	}
 	var instructions []string
-	for _, dep := range req.GetPackages() {
-		sdk := dep.GetPath()
-		if !filepath.IsAbs(sdk) {
-			sdk = filepath.Join(root, sdk)
-		}
-		goMod, err := os.ReadFile(filepath.Join(sdk, "go.mod"))
+	for _, sdk := range sdks {
+		goMod, err := os.ReadFile(filepath.Join(sdk.Dir, "go.mod"))
 		if err != nil {
-			return nil, fmt.Errorf("the generated SDK in %s has no go.mod: %w", sdk, err)
+			return nil, fmt.Errorf("the generated SDK in %s has no go.mod: %w", sdk.Dir, err)
 		}
 		match := moduleLine.FindSubmatch(goMod)
 		if match == nil {
-			return nil, fmt.Errorf("the go.mod in %s names no module", sdk)
+			return nil, fmt.Errorf("the go.mod in %s names no module", sdk.Dir)
 		}
 		module := string(match[1])
-		rel, err := filepath.Rel(dir, sdk)
-		if err != nil {
-			return nil, err
-		}
-		replace := fmt.Sprintf("-replace=%s=./%s", module, filepath.ToSlash(rel))
 		var output strings.Builder
+		dir := req.GetInfo().GetProgramDirectory()
+		replace := fmt.Sprintf("-replace=%s=%s", module, sdk.FromProgram)
 		if err := runGo(ctx, dir, &output, &output, "mod", "edit", "-require="+module+"@v0.0.0", replace); err != nil {
 			return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(output.String()))
 		}
-		instructions = append(instructions, fmt.Sprintf("import %q", module+"/"+dep.GetPackage().GetName()))
+		instructions = append(instructions, fmt.Sprintf("import %q", module+"/"+sdk.Package.GetName()))
 	}
 	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
 }

@@ -38,20 +38,6 @@ func main() {
 	langhost.Main(h.Base, h, "typescript")
 }
 
-// Programs of this project need no plugin but the bundled dynamic-provider one, which the CLI
-// finds beside itself.
-func (h *host) GetRequiredPlugins(
-	context.Context, *pulumirpc.GetRequiredPluginsRequest,
-) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
-}
-
-func (h *host) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
 // The program's direct dependencies as installed, for `pulumi about`.
 func (h *host) GetProgramDependencies(
 	ctx context.Context, req *pulumirpc.GetProgramDependenciesRequest,
@@ -283,37 +269,28 @@ func (h *host) GeneratePackage(
 // Link adds each generated SDK to the program's package.json as a `file:` dependency (npm keeps
 // the file's layout), which InstallDependencies then installs, as the release's host does.
 func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
-	dir := req.GetInfo().GetProgramDirectory()
-	root := req.GetInfo().GetRootDirectory()
-	if root == "" {
-		root = dir
+	sdks, err := langhost.SDKsToLink(req)
+	if err != nil {
+		return nil, err
 	}
 	var instructions []string
-	for _, dep := range req.GetPackages() {
-		sdk := dep.GetPath()
-		if !filepath.IsAbs(sdk) {
-			sdk = filepath.Join(root, sdk)
-		}
+	for _, sdk := range sdks {
 		var manifest struct {
 			Name string `json:"name"`
 		}
-		if err := readJSON(filepath.Join(sdk, "package.json"), &manifest); err != nil {
-			return nil, fmt.Errorf("the generated SDK in %s has no package.json that can be read: %w", sdk, err)
+		if err := readJSON(filepath.Join(sdk.Dir, "package.json"), &manifest); err != nil {
+			return nil, fmt.Errorf("the generated SDK in %s has no package.json that can be read: %w", sdk.Dir, err)
 		}
 		if manifest.Name == "" {
-			return nil, fmt.Errorf("the package.json of the generated SDK in %s names no package", sdk)
+			return nil, fmt.Errorf("the package.json of the generated SDK in %s names no package", sdk.Dir)
 		}
-		rel, err := filepath.Rel(dir, sdk)
-		if err != nil {
-			return nil, err
-		}
-		cmd := exec.CommandContext(ctx, "npm", "pkg", "set", fmt.Sprintf("dependencies.%s=file:%s", manifest.Name, filepath.ToSlash(rel)))
-		cmd.Dir = dir
+		dependency := fmt.Sprintf("dependencies.%s=file:%s", manifest.Name, strings.TrimPrefix(sdk.FromProgram, "./"))
+		cmd := exec.CommandContext(ctx, "npm", "pkg", "set", dependency)
+		cmd.Dir = req.GetInfo().GetProgramDirectory()
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("npm pkg set in %s failed: %w: %s", dir, err, out)
+			return nil, fmt.Errorf("npm pkg set in %s failed: %w: %s", cmd.Dir, err, out)
 		}
-		instructions = append(instructions,
-			fmt.Sprintf("import * as %s from %q;", dep.GetPackage().GetName(), manifest.Name))
+		instructions = append(instructions, fmt.Sprintf("import * as %s from %q;", sdk.Package.GetName(), manifest.Name))
 	}
 	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
 }

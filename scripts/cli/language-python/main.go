@@ -40,19 +40,6 @@ func main() {
 	langhost.Main(h.Base, h)
 }
 
-// Programs of this project need no plugin but the ones Pulumi.yaml names.
-func (h *host) GetRequiredPlugins(
-	context.Context, *pulumirpc.GetRequiredPluginsRequest,
-) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	return &pulumirpc.GetRequiredPluginsResponse{}, nil
-}
-
-func (h *host) GetRequiredPackages(
-	context.Context, *pulumirpc.GetRequiredPackagesRequest,
-) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	return &pulumirpc.GetRequiredPackagesResponse{}, nil
-}
-
 type options struct {
 	// The virtualenv's folder, absolute; empty for python3 from the PATH.
 	virtualenv string
@@ -285,25 +272,16 @@ func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc
 		lines = nil
 	}
 	var instructions []string
-	root := req.GetInfo().GetRootDirectory()
-	if root == "" {
-		root = dir
+	sdks, err := langhost.SDKsToLink(req)
+	if err != nil {
+		return nil, err
 	}
-	for _, dep := range req.GetPackages() {
-		// The CLI gives the SDK's folder relative to the project's root.
-		sdk := dep.GetPath()
-		if !filepath.IsAbs(sdk) {
-			sdk = filepath.Join(root, sdk)
-		}
-		rel, err := filepath.Rel(dir, sdk)
-		if err != nil {
-			return nil, err
-		}
-		requirement := "./" + filepath.ToSlash(rel)
+	for _, sdk := range sdks {
+		requirement := sdk.FromProgram
 		if !slices.ContainsFunc(lines, func(line string) bool { return sameRequirement(line, requirement) }) {
 			lines = append(lines, requirement)
 		}
-		name := dep.GetPackage().GetName()
+		name := sdk.Package.GetName()
 		instructions = append(instructions, fmt.Sprintf("import pulumi_%s as %s", strings.ReplaceAll(name, "-", "_"), name))
 	}
 	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {

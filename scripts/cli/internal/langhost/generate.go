@@ -62,3 +62,34 @@ func GeneratePackage(
 	}
 	return response, nil
 }
+
+// LinkedSDK is a generated SDK a Link request names: its package, its folder, and that folder
+// from the program's ("./sdks/chatkit", with slashes).
+type LinkedSDK struct {
+	Package     *pulumirpc.PackageDependency
+	Dir         string
+	FromProgram string
+}
+
+// SDKsToLink resolves the SDKs of a Link request: the CLI gives each folder relative to the
+// project's root (where Pulumi.yaml is), which may differ from the program's folder.
+func SDKsToLink(req *pulumirpc.LinkRequest) ([]LinkedSDK, error) {
+	program := req.GetInfo().GetProgramDirectory()
+	root := req.GetInfo().GetRootDirectory()
+	if root == "" {
+		root = program
+	}
+	var sdks []LinkedSDK
+	for _, dep := range req.GetPackages() {
+		dir := dep.GetPath()
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(root, dir)
+		}
+		rel, err := filepath.Rel(program, dir)
+		if err != nil {
+			return nil, err
+		}
+		sdks = append(sdks, LinkedSDK{Package: dep.GetPackage(), Dir: dir, FromProgram: "./" + filepath.ToSlash(rel)})
+	}
+	return sdks, nil
+}

@@ -218,3 +218,17 @@ func RunResponse(err error, runtime string) *pulumirpc.RunResponse {
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run the program with %s: %v", runtime, err)}
 	}
 }
+
+// GetRequiredPlugins: the programs of this project's hosts need no plugin but the ones
+// Pulumi.yaml names, which the engine loads itself.
+func (b *Base) GetRequiredPlugins(
+	context.Context, *pulumirpc.GetRequiredPluginsRequest,
+) (*pulumirpc.GetRequiredPluginsResponse, error) {
+	return &pulumirpc.GetRequiredPluginsResponse{}, nil
+}
+
+func (b *Base) GetRequiredPackages(
+	context.Context, *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	return &pulumirpc.GetRequiredPackagesResponse{}, nil
+}
