@@ -15,6 +15,12 @@ export interface ApiEndpoint {
   keyFingerprint: string;
 }
 
+/**
+ * The settings apiEndpoint records as they are (the API key only by fingerprint): nothing links
+ * that output to them for the engine, so it is secret when any of them was given as a secret.
+ */
+export const RECORDED_IN_API_ENDPOINT = ["baseUrl", "organization", "project"] as const;
+
 export function keyFingerprint(apiKey: string): string {
   return createHash("sha256").update(apiKey).digest("hex").slice(0, 12);
 }

@@ -1,16 +1,12 @@
 import type * as provider from "@pulumi/pulumi/provider";
+import { RECORDED_IN_API_ENDPOINT } from "./endpoint";
 import { type LifecycleOptions, SessionProvider } from "./lifecycle";
+import { DERIVED_FROM_EXPIRES_AFTER } from "./normalize";
 import { packageSchema } from "./packageSchema";
 import { holdsSecret, keysHoldingSecrets, markKeys, reveal } from "./secretMarks";
 import { type ConfigReader, SETTINGS } from "./settings";
 
 type Props = Record<string, unknown>;
-
-/** Outputs computed from expiresAfter, not stored at its key: secret when it is (as in sdk/derivedSecrets.ts). */
-const DERIVED_FROM_EXPIRES_AFTER = ["expiresAt", "renewBefore"];
-
-/** The settings apiEndpoint records as they are (the API key only by fingerprint). */
-const RECORDED_IN_API_ENDPOINT = ["baseUrl", "organization", "project"];
 
 /** A provider setting's failure, as CheckConfig reports it. */
 interface ConfigFailure {

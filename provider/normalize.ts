@@ -45,6 +45,12 @@ export function expiresAfterSeconds(expiresAfter: SessionShape["expiresAfter"]):
   return expiresAfter?.seconds ?? DEFAULTS.expiresAfterSeconds;
 }
 
+/**
+ * Outputs computed from expiresAfter, not stored at its key path: Pulumi marks an output secret
+ * only when the input at the same path was, so both have to be marked when expiresAfter is secret.
+ */
+export const DERIVED_FROM_EXPIRES_AFTER = ["expiresAt", "renewBefore"] as const;
+
 export function effectiveRenewBefore(shape: Pick<SessionShape, "renewBefore" | "expiresAfter">): number {
   if (typeof shape.renewBefore === "number") return shape.renewBefore;
   const lifetime = expiresAfterSeconds(shape.expiresAfter);

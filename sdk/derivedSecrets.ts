@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-
-/** Outputs computed from expiresAfter, not stored at its key path. */
-const DERIVED_FROM_EXPIRES_AFTER = ["expiresAt", "renewBefore"];
+import { RECORDED_IN_API_ENDPOINT } from "../provider/endpoint";
+import { DERIVED_FROM_EXPIRES_AFTER } from "../provider/normalize";
 
 /**
  * Pulumi marks an output secret when the input at the same key path was secret. `expiresAt` and
@@ -25,9 +24,6 @@ export function markDerivedSecrets<T>(
   })();
 }
 
-/** The stack config that apiEndpoint records as it is (the API key only by fingerprint). */
-const RECORDED_IN_API_ENDPOINT = ["chatkit:baseUrl", "chatkit:organization", "chatkit:project"];
-
 /**
  * True when a setting that apiEndpoint records was set with `--secret`: nothing links that output
  * to the config for the engine, so the resource has to ask for it to be secret. Whether a key is
@@ -40,7 +36,7 @@ export function endpointFromSecretConfig(
 ): boolean {
   if (typeof isConfigSecret !== "function") return true;
   try {
-    return RECORDED_IN_API_ENDPOINT.some((key) => isConfigSecret(key) === true);
+    return RECORDED_IN_API_ENDPOINT.some((name) => isConfigSecret(`chatkit:${name}`) === true);
   } catch {
     return true;
   }
