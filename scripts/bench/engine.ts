@@ -28,9 +28,33 @@ async function timedCli(engine: Pick<EngineStack, "cli">, args: string[]): Promi
   return (performance.now() - started) / 1000;
 }
 
+/** Bytes of each resource of the given types in the stack's state, on average. */
+async function stateBytesPerResource(engine: Pick<EngineStack, "exportState">, isMeasured: (type: string) => boolean) {
+  const resources: unknown[] = ((await engine.exportState()).deployment.resources ?? []).filter(
+    (resource: { type: string }) => isMeasured(String(resource.type)),
+  );
+  const bytes = resources.reduce<number>((sum, resource) => sum + Buffer.byteLength(JSON.stringify(resource)), 0);
+  return bytes / resources.length;
+}
+
+/** One preview, up and destroy of a stack, timed and its state measured, as one sample of a round. */
+async function measureRound(
+  engine: Pick<EngineStack, "cli" | "exportState">,
+  sample: EngineSample,
+  isMeasured: (type: string) => boolean,
+) {
+  sample.preview.push(await timedCli(engine, ["preview"]));
+  sample.up.push(await timedCli(engine, ["up", "--yes", "--skip-preview"]));
+  sample.stateBytesPerResource = await stateBytesPerResource(engine, isMeasured);
+  await timedCli(engine, ["destroy", "--yes"]);
+}
+
+const isDynamic = (type: string) => type.startsWith("pulumi-nodejs:dynamic");
+
 /**
- * Each count of sessions beside the same count of a dynamic resource that does nothing, in the
- * same round, so the ratio is what this provider adds to what every dynamic provider pays.
+ * Each count of sessions beside the same count of a dynamic resource that does nothing. Both
+ * stacks take their turns within each round, in alternating order, so that a machine that gets
+ * busier or quieter during the run weighs on both sides of each ratio alike.
  */
 async function measureEngine(
   bin: string,
@@ -40,33 +64,32 @@ async function measureEngine(
 ): Promise<EngineSample[]> {
   const samples: EngineSample[] = [];
   for (const count of counts) {
-    for (const kind of ["noop", "session"] as const) {
-      const engine = await openEngineStack({
-        bin,
-        name: `bench-${kind}-${count}`,
-        config: { "chatkit-engine:count": String(count), "chatkit-engine:kind": kind },
-        env: apiEnv(emulatorUrl),
-      });
-      const sample: EngineSample = { kind, count, preview: [], up: [], stateBytesPerResource: 0 };
-      try {
-        for (let round = 0; round < rounds; round++) {
-          say(`engine: ${count} ${kind} resource(s), round ${round + 1} of ${rounds}`);
-          sample.preview.push(await timedCli(engine, ["preview"]));
-          sample.up.push(await timedCli(engine, ["up", "--yes", "--skip-preview"]));
-          const resources: unknown[] = ((await engine.exportState()).deployment.resources ?? []).filter(
-            (resource: { type: string }) => String(resource.type).startsWith("pulumi-nodejs:dynamic"),
-          );
-          const bytes = resources.reduce<number>(
-            (sum, resource) => sum + Buffer.byteLength(JSON.stringify(resource)),
-            0,
-          );
-          sample.stateBytesPerResource = bytes / resources.length;
-          await timedCli(engine, ["destroy", "--yes"]);
-        }
-      } finally {
-        await engine.close();
+    const kinds = ["noop", "session"] as const;
+    const stacks: EngineStack[] = [];
+    try {
+      for (const kind of kinds) {
+        stacks.push(
+          await openEngineStack({
+            bin,
+            name: `bench-${kind}-${count}`,
+            config: { "chatkit-engine:count": String(count), "chatkit-engine:kind": kind },
+            env: apiEnv(emulatorUrl),
+          }),
+        );
       }
-      samples.push(sample);
+      const pairs = kinds.map((kind, i) => ({
+        engine: stacks[i] as EngineStack,
+        sample: { kind, count, preview: [], up: [], stateBytesPerResource: 0 } as EngineSample,
+      }));
+      for (let round = 0; round < rounds; round++) {
+        for (const { engine, sample } of round % 2 ? [...pairs].reverse() : pairs) {
+          say(`engine: ${count} ${sample.kind} resource(s), round ${round + 1} of ${rounds}`);
+          await measureRound(engine, sample, isDynamic);
+        }
+      }
+      samples.push(...pairs.map(({ sample }) => sample));
+    } finally {
+      for (const engine of stacks) await engine.close();
     }
   }
   return samples;
@@ -90,14 +113,7 @@ async function measurePlugin(bin: string, emulatorUrl: string, count: number, ro
   try {
     for (let round = 0; round < rounds; round++) {
       say(`engine: ${count} session(s) through the provider plugin, round ${round + 1} of ${rounds}`);
-      sample.preview.push(await timedCli(project, ["preview"]));
-      sample.up.push(await timedCli(project, ["up", "--yes", "--skip-preview"]));
-      const resources: unknown[] = ((await project.exportState()).deployment.resources ?? []).filter(
-        (resource: { type: string }) => resource.type === "chatkit:index:Session",
-      );
-      const bytes = resources.reduce<number>((sum, resource) => sum + Buffer.byteLength(JSON.stringify(resource)), 0);
-      sample.stateBytesPerResource = bytes / resources.length;
-      await timedCli(project, ["destroy", "--yes"]);
+      await measureRound(project, sample, (type) => type === "chatkit:index:Session");
     }
   } finally {
     project.close();
