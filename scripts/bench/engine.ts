@@ -11,7 +11,7 @@ import { apiEnv, INPUTS } from "./session";
 
 /** What `pulumi preview` and `pulumi up` of `count` resources of one kind took, and the state they left. */
 interface EngineSample {
-  kind: "session" | "noop" | "plugin";
+  kind: "session" | "noop" | "shaped" | "plugin";
   count: number;
   /** Seconds of each round's `pulumi preview` of the empty stack. */
   preview: number[];
@@ -52,8 +52,9 @@ async function measureRound(
 const isDynamic = (type: string) => type.startsWith("pulumi-nodejs:dynamic");
 
 /**
- * Each count of sessions beside the same count of a dynamic resource that does nothing. Both
- * stacks take their turns within each round, in alternating order, so that a machine that gets
+ * Each count of sessions beside the same count of a dynamic resource that does nothing, and of
+ * one that does nothing but answer with everything a session records (its outputs cost the
+ * engine at every checkpoint, whoever computes them). The stacks take their turns within each round, in alternating order, so that a machine that gets
  * busier or quieter during the run weighs on both sides of each ratio alike.
  */
 async function measureEngine(
@@ -64,7 +65,7 @@ async function measureEngine(
 ): Promise<EngineSample[]> {
   const samples: EngineSample[] = [];
   for (const count of counts) {
-    const kinds = ["noop", "session"] as const;
+    const kinds = ["noop", "shaped", "session"] as const;
     const stacks: EngineStack[] = [];
     try {
       for (const kind of kinds) {
@@ -137,6 +138,7 @@ export async function engine(counts: number[], rounds: number): Promise<Figure[]
   const figures: Figure[] = [];
   for (const count of counts) {
     const noop = sampleOf("noop", count);
+    const shaped = sampleOf("shaped", count);
     const session = sampleOf("session", count);
     const goal: Goal | undefined = count >= 100 ? ["≤ 1.2", (m) => m <= 1.2] : undefined;
     figures.push(
@@ -146,11 +148,25 @@ export async function engine(counts: number[], rounds: number): Promise<Figure[]
       figure(`pulumi up, ${count} session(s)`, "s", session.up),
       figure(`pulumi up, ${count} no-op dynamic resource(s)`, "s", noop.up),
       figure(`pulumi up, ${count}: sessions / no-op`, "×", ratio(session.up, noop.up), goal),
+      figure(`pulumi up, ${count} no-op(s) answering with a session's outputs`, "s", shaped.up),
+      figure(
+        `pulumi up, ${count}: that no-op / no-op (the engine's cost of the outputs)`,
+        "×",
+        ratio(shaped.up, noop.up),
+      ),
+      figure(
+        `pulumi up, ${count}: sessions / that no-op (this provider and the API)`,
+        "×",
+        ratio(session.up, shaped.up),
+      ),
     );
   }
   figures.push(
     figure("state per session (pulumi stack export)", "bytes", [sampleOf("session", largest).stateBytesPerResource]),
     figure("state per no-op dynamic resource", "bytes", [sampleOf("noop", largest).stateBytesPerResource]),
+    figure("state per no-op answering with a session's outputs", "bytes", [
+      sampleOf("shaped", largest).stateBytesPerResource,
+    ]),
   );
   if (plugin) {
     const noop = sampleOf("noop", largest);
