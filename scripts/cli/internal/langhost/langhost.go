@@ -203,6 +203,34 @@ func (b *Base) RunChild(ctx context.Context, program string, args, env []string,
 	return cmd.Run()
 }
 
+// RunIn runs the program with the arguments in the folder, its output to the writers; its error
+// names the command and the folder.
+func RunIn(ctx context.Context, dir string, stdout, stderr io.Writer, program string, args ...string) error {
+	cmd := exec.CommandContext(ctx, program, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s in %s failed: %w", program, strings.Join(args, " "), dir, err)
+	}
+	return nil
+}
+
+// InstallDependencies answers the CLI's InstallDependencies (what `pulumi install` calls): install
+// runs in the program's folder with the engine's output streams, which are closed after it.
+func InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
+	install func(ctx context.Context, dir string, stdout, stderr io.Writer) error,
+) error {
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.IsTerminal)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	if err := install(server.Context(), req.GetInfo().GetProgramDirectory(), stdout, stderr); err != nil {
+		return err
+	}
+	return closer.Close()
+}
+
 // RunResponse is the answer to Run for the program's end: a bail when it exited after showing
 // the user a message, else the exit code or why it could not run with the runtime named.
 func RunResponse(err error, runtime string) *pulumirpc.RunResponse {
