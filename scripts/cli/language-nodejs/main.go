@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/google/shlex"
@@ -102,23 +101,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	}
 	args := append([]string{}, opts.nodeArgs...)
 	args = append(args, runPath)
-	flagArg := func(name, value string) {
-		if value != "" {
-			args = append(args, "--"+name, value)
-		}
-	}
-	flagArg("monitor", req.GetMonitorAddress())
-	flagArg("engine", h.EngineAddress)
-	flagArg("organization", req.GetOrganization())
-	flagArg("project", req.GetProject())
-	flagArg("root-directory", info.GetRootDirectory())
-	flagArg("stack", req.GetStack())
-	flagArg("pwd", info.GetProgramDirectory())
-	if req.GetDryRun() {
-		args = append(args, "--dry-run")
-	}
-	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
-	flagArg("tracing", h.Tracing)
+	args = append(args, h.RunFlags(req, "-", "--dry-run")...)
 	args = append(args, info.GetEntryPoint())
 	args = append(args, req.GetArgs()...)
 

@@ -18,7 +18,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	python "github.com/pulumi/pulumi/pkg/v3/codegen/python"
@@ -203,24 +202,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
-	args := []string{"-u", script}
-	flagArg := func(name, value string) {
-		if value != "" {
-			args = append(args, "--"+name, value)
-		}
-	}
-	flagArg("monitor", req.GetMonitorAddress())
-	flagArg("engine", h.EngineAddress)
-	flagArg("project", req.GetProject())
-	flagArg("stack", req.GetStack())
-	flagArg("pwd", dir)
-	if req.GetDryRun() {
-		args = append(args, "--dry_run", "true")
-	}
-	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
-	flagArg("tracing", h.Tracing)
-	flagArg("organization", req.GetOrganization())
-	flagArg("root_directory", info.GetRootDirectory())
+	args := append([]string{"-u", script}, h.RunFlags(req, "_", "--dry_run", "true")...)
 	program := info.GetEntryPoint()
 	if program == "" {
 		program = "."

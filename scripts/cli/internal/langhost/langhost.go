@@ -231,6 +231,32 @@ func InstallDependencies(
 	return closer.Close()
 }
 
+// RunFlags are the Run request's values as the flags with which an SDK's run script reads them,
+// each only where it has a value. The SDKs spell the names of two words differently (Node.js
+// `--root-directory`, Python `--root_directory`): sep joins the words. dryRun are the arguments
+// that say a preview (Node.js `--dry-run`, Python `--dry_run true`).
+func (b *Base) RunFlags(req *pulumirpc.RunRequest, sep string, dryRun ...string) []string {
+	var args []string
+	flag := func(name, value string) {
+		if value != "" {
+			args = append(args, "--"+strings.ReplaceAll(name, " ", sep), value)
+		}
+	}
+	flag("monitor", req.GetMonitorAddress())
+	flag("engine", b.EngineAddress)
+	flag("organization", req.GetOrganization())
+	flag("project", req.GetProject())
+	flag("root directory", req.GetInfo().GetRootDirectory())
+	flag("stack", req.GetStack())
+	flag("pwd", req.GetInfo().GetProgramDirectory())
+	if req.GetDryRun() {
+		args = append(args, dryRun...)
+	}
+	flag("parallel", strconv.Itoa(int(req.GetParallel())))
+	flag("tracing", b.Tracing)
+	return args
+}
+
 // RunResponse is the answer to Run for the program's end: a bail when it exited after showing
 // the user a message, else the exit code or why it could not run with the runtime named.
 func RunResponse(err error, runtime string) *pulumirpc.RunResponse {
