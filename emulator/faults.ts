@@ -84,7 +84,8 @@ export class FaultInjector {
   }
 }
 
-const KINDS: readonly FaultKind[] = [
+/** Every kind of fault, in the order a refusal lists them. */
+export const FAULT_KINDS: readonly FaultKind[] = [
   "status",
   "latency",
   "drop",
@@ -96,7 +97,10 @@ const KINDS: readonly FaultKind[] = [
 
 /** What each field of a fault accepts: a test for the value and the words for the error. */
 const FIELDS: Record<string, [(value: unknown) => boolean, string]> = {
-  kind: [(value) => KINDS.includes(value as FaultKind), `one of ${KINDS.map((kind) => `'${kind}'`).join(", ")}`],
+  kind: [
+    (value) => FAULT_KINDS.includes(value as FaultKind),
+    `one of ${FAULT_KINDS.map((kind) => `'${kind}'`).join(", ")}`,
+  ],
   on: [(value) => value === "create" || value === "cancel", "'create' or 'cancel'"],
   status: [
     (value) => Number.isInteger(value) && (value as number) >= 400 && (value as number) <= 599,

@@ -43,11 +43,9 @@ const LANGUAGES: LanguageCase[] = [
     host: "pulumi-language-python",
     requires: ["python3", "--version"],
     async prepare(project) {
-      await mustRun(project, ["package", "add", PLUGIN_DIR]);
       // CLIs before 3.163 print these two steps instead of taking them (seen with 3.139).
-      const requirements = path.join(project.dir, "requirements.txt");
-      if (!fs.readFileSync(requirements, "utf8").includes("sdks/chatkit")) {
-        fs.appendFileSync(requirements, "sdks/chatkit\n");
+      if (!(await addPackage(project, "requirements.txt", "sdks/chatkit"))) {
+        fs.appendFileSync(path.join(project.dir, "requirements.txt"), "sdks/chatkit\n");
         await mustRun(project, ["install"]);
       }
       return undefined;
@@ -61,8 +59,7 @@ const LANGUAGES: LanguageCase[] = [
     host: "pulumi-language-go",
     requires: ["go", "version"],
     async prepare(project) {
-      await mustRun(project, ["package", "add", PLUGIN_DIR]);
-      if (fs.readFileSync(path.join(project.dir, "go.mod"), "utf8").includes(GO_SDK_MODULE)) return undefined;
+      if (await addPackage(project, "go.mod", GO_SDK_MODULE)) return undefined;
       // Seen with 3.139: it prints a `go mod edit -replace` for a folder it left without a go.mod.
       return "this CLI's pulumi package add does not link the Go SDK (it generates it without a go.mod), so Go programs need a newer CLI (tested with 3.276)";
     },
@@ -75,9 +72,7 @@ const LANGUAGES: LanguageCase[] = [
     host: "pulumi-language-nodejs",
     short: true,
     async prepare(project) {
-      await mustRun(project, ["package", "add", PLUGIN_DIR]);
-      const manifest = JSON.parse(fs.readFileSync(path.join(project.dir, "package.json"), "utf8"));
-      if (manifest.dependencies?.["@pulumi-chatkit/chatkit"]) return undefined;
+      if (await addPackage(project, "package.json", '"@pulumi-chatkit/chatkit"')) return undefined;
       // Seen with 3.139: it generates the SDK and prints how to add it instead of adding it.
       return "this CLI's pulumi package add does not link the Node.js SDK into package.json (tested with 3.276)";
     },
@@ -131,6 +126,15 @@ const GO_SDK_MODULE = "github.com/pulumi-chatkit/pulumi-chatkit/sdk/go";
 async function mustRun(project: PluginProject, args: string[]): Promise<void> {
   const run = await project.cli(args);
   assert.equal(run.code, 0, `pulumi ${args.join(" ")}:\n${run.output}`);
+}
+
+/**
+ * Runs `pulumi package add` for the plugin, then whether the CLI linked the generated SDK into the
+ * program: whether the program's file names it (older CLIs generate it and only print how to link it).
+ */
+async function addPackage(project: PluginProject, file: string, linked: string): Promise<boolean> {
+  await mustRun(project, ["package", "add", PLUGIN_DIR]);
+  return fs.readFileSync(path.join(project.dir, file), "utf8").includes(linked);
 }
 
 /** Whether the program runs (asked its version). */

@@ -20,7 +20,6 @@ import (
 
 	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"pulumi-chatkit/cli/internal/langhost"
 )
@@ -46,29 +45,13 @@ func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumir
 	return &pulumirpc.AboutResponse{Executable: goBin, Version: strings.TrimPrefix(strings.TrimSpace(string(out)), "go")}, nil
 }
 
-// runGo runs go in the program's folder, its output to the writers.
-func runGo(ctx context.Context, dir string, stdout, stderr io.Writer, args ...string) error {
-	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stdout, stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go %s in %s failed: %w", strings.Join(args, " "), dir, err)
-	}
-	return nil
-}
-
 // InstallDependencies tidies the program's module, which downloads what it requires.
 func (h *host) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
 ) error {
-	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.IsTerminal)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	if err := runGo(server.Context(), req.GetInfo().GetProgramDirectory(), stdout, stderr, "mod", "tidy"); err != nil {
-		return err
-	}
-	return closer.Close()
+	return langhost.InstallDependencies(req, server, func(ctx context.Context, dir string, stdout, stderr io.Writer) error {
+		return langhost.RunIn(ctx, dir, stdout, stderr, "go", "mod", "tidy")
+	})
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
@@ -81,7 +64,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	defer os.RemoveAll(build)
 	program := filepath.Join(build, "program")
 	var buildOutput strings.Builder
-	if err := runGo(ctx, dir, &buildOutput, &buildOutput, "build", "-o", program, "."); err != nil {
+	if err := langhost.RunIn(ctx, dir, &buildOutput, &buildOutput, "go", "build", "-o", program, "."); err != nil {
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("%v:\n%s", err, buildOutput.String())}, nil
 	}
 	configEnv, err := langhost.ConfigEnv(req.GetConfig(), req.GetConfigSecretKeys(), false)
@@ -121,28 +104,22 @@ var moduleLine = regexp.MustCompile(`(?m)^module\s+(\S+)`)
 // Link points the program's module at each generated SDK: a requirement of its module path,
 // replaced by its folder (relative to the program), as the release's host does.
 func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
-	sdks, err := langhost.SDKsToLink(req)
-	if err != nil {
-		return nil, err
-	}
-	var instructions []string
-	for _, sdk := range sdks {
+	return langhost.Link(req, func(sdk langhost.LinkedSDK) (string, error) {
 		goMod, err := os.ReadFile(filepath.Join(sdk.Dir, "go.mod"))
 		if err != nil {
-			return nil, fmt.Errorf("the generated SDK in %s has no go.mod: %w", sdk.Dir, err)
+			return "", fmt.Errorf("the generated SDK in %s has no go.mod: %w", sdk.Dir, err)
 		}
 		match := moduleLine.FindSubmatch(goMod)
 		if match == nil {
-			return nil, fmt.Errorf("the go.mod in %s names no module", sdk.Dir)
+			return "", fmt.Errorf("the go.mod in %s names no module", sdk.Dir)
 		}
 		module := string(match[1])
 		var output strings.Builder
 		dir := req.GetInfo().GetProgramDirectory()
 		replace := fmt.Sprintf("-replace=%s=%s", module, sdk.FromProgram)
-		if err := runGo(ctx, dir, &output, &output, "mod", "edit", "-require="+module+"@v0.0.0", replace); err != nil {
-			return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(output.String()))
+		if err := langhost.RunIn(ctx, dir, &output, &output, "go", "mod", "edit", "-require="+module+"@v0.0.0", replace); err != nil {
+			return "", fmt.Errorf("%w: %s", err, strings.TrimSpace(output.String()))
 		}
-		instructions = append(instructions, fmt.Sprintf("import %q", module+"/"+sdk.Package.GetName()))
-	}
-	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
+		return fmt.Sprintf("import %q", module+"/"+sdk.Package.GetName()), nil
+	})
 }

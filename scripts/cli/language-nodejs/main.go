@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/google/shlex"
@@ -81,18 +80,9 @@ func (h *host) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumir
 func (h *host) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
 ) error {
-	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.IsTerminal)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	cmd := exec.CommandContext(server.Context(), "npm", "install")
-	cmd.Dir = req.GetInfo().GetProgramDirectory()
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("npm install in %s failed: %w", cmd.Dir, err)
-	}
-	return closer.Close()
+	return langhost.InstallDependencies(req, server, func(ctx context.Context, dir string, stdout, stderr io.Writer) error {
+		return langhost.RunIn(ctx, dir, stdout, stderr, "npm", "install")
+	})
 }
 
 func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
@@ -111,23 +101,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	}
 	args := append([]string{}, opts.nodeArgs...)
 	args = append(args, runPath)
-	flagArg := func(name, value string) {
-		if value != "" {
-			args = append(args, "--"+name, value)
-		}
-	}
-	flagArg("monitor", req.GetMonitorAddress())
-	flagArg("engine", h.EngineAddress)
-	flagArg("organization", req.GetOrganization())
-	flagArg("project", req.GetProject())
-	flagArg("root-directory", info.GetRootDirectory())
-	flagArg("stack", req.GetStack())
-	flagArg("pwd", info.GetProgramDirectory())
-	if req.GetDryRun() {
-		args = append(args, "--dry-run")
-	}
-	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
-	flagArg("tracing", h.Tracing)
+	args = append(args, h.RunFlags(req, "-", "--dry-run")...)
 	args = append(args, info.GetEntryPoint())
 	args = append(args, req.GetArgs()...)
 
@@ -269,28 +243,22 @@ func (h *host) GeneratePackage(
 // Link adds each generated SDK to the program's package.json as a `file:` dependency (npm keeps
 // the file's layout), which InstallDependencies then installs, as the release's host does.
 func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
-	sdks, err := langhost.SDKsToLink(req)
-	if err != nil {
-		return nil, err
-	}
-	var instructions []string
-	for _, sdk := range sdks {
+	return langhost.Link(req, func(sdk langhost.LinkedSDK) (string, error) {
 		var manifest struct {
 			Name string `json:"name"`
 		}
 		if err := readJSON(filepath.Join(sdk.Dir, "package.json"), &manifest); err != nil {
-			return nil, fmt.Errorf("the generated SDK in %s has no package.json that can be read: %w", sdk.Dir, err)
+			return "", fmt.Errorf("the generated SDK in %s has no package.json that can be read: %w", sdk.Dir, err)
 		}
 		if manifest.Name == "" {
-			return nil, fmt.Errorf("the package.json of the generated SDK in %s names no package", sdk.Dir)
+			return "", fmt.Errorf("the package.json of the generated SDK in %s names no package", sdk.Dir)
 		}
 		dependency := fmt.Sprintf("dependencies.%s=file:%s", manifest.Name, strings.TrimPrefix(sdk.FromProgram, "./"))
 		cmd := exec.CommandContext(ctx, "npm", "pkg", "set", dependency)
 		cmd.Dir = req.GetInfo().GetProgramDirectory()
 		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("npm pkg set in %s failed: %w: %s", cmd.Dir, err, out)
+			return "", fmt.Errorf("npm pkg set in %s failed: %w: %s", cmd.Dir, err, out)
 		}
-		instructions = append(instructions, fmt.Sprintf("import * as %s from %q;", sdk.Package.GetName(), manifest.Name))
-	}
-	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
+		return fmt.Sprintf("import * as %s from %q;", sdk.Package.GetName(), manifest.Name), nil
+	})
 }

@@ -18,12 +18,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	python "github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"pulumi-chatkit/cli/internal/langhost"
 )
@@ -138,48 +136,37 @@ func (h *host) GetProgramDependencies(
 func (h *host) InstallDependencies(
 	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
 ) error {
-	ctx := server.Context()
-	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.IsTerminal)
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	dir := req.GetInfo().GetProgramDirectory()
-	opts, err := parseOptions(h.RuntimeOptions(req.GetInfo().GetOptions().AsMap()), dir)
-	if err != nil {
-		return err
-	}
-	run := func(program string, args ...string) error {
-		fmt.Fprintf(stdout, "%s %s\n", program, strings.Join(args, " "))
-		cmd := exec.CommandContext(ctx, program, args...)
-		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stdout, stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("%s %s in %s failed: %w", program, strings.Join(args, " "), dir, err)
-		}
-		return nil
-	}
-	if opts.virtualenv != "" {
-		if _, _, err := opts.python(); err != nil {
-			base, err := systemPython()
-			if err != nil {
-				return err
-			}
-			if err := run(base, "-m", "venv", opts.virtualenv); err != nil {
-				return err
-			}
-		}
-	}
-	python, _, err := opts.python()
-	if err != nil {
-		return err
-	}
-	requirements := filepath.Join(dir, "requirements.txt")
-	if _, err := os.Stat(requirements); err == nil {
-		if err := run(python, "-m", "pip", "install", "--disable-pip-version-check", "-r", requirements); err != nil {
+	return langhost.InstallDependencies(req, server, func(ctx context.Context, dir string, stdout, stderr io.Writer) error {
+		opts, err := parseOptions(h.RuntimeOptions(req.GetInfo().GetOptions().AsMap()), dir)
+		if err != nil {
 			return err
 		}
-	}
-	return closer.Close()
+		// Each command is echoed first, so the user sees which step the output belongs to.
+		run := func(program string, args ...string) error {
+			fmt.Fprintf(stdout, "%s %s\n", program, strings.Join(args, " "))
+			return langhost.RunIn(ctx, dir, stdout, stderr, program, args...)
+		}
+		if opts.virtualenv != "" {
+			if _, _, err := opts.python(); err != nil {
+				base, err := systemPython()
+				if err != nil {
+					return err
+				}
+				if err := run(base, "-m", "venv", opts.virtualenv); err != nil {
+					return err
+				}
+			}
+		}
+		python, _, err := opts.python()
+		if err != nil {
+			return err
+		}
+		requirements := filepath.Join(dir, "requirements.txt")
+		if _, err := os.Stat(requirements); err == nil {
+			return run(python, "-m", "pip", "install", "--disable-pip-version-check", "-r", requirements)
+		}
+		return nil
+	})
 }
 
 // systemPython is python3 (or python) from the PATH.
@@ -215,24 +202,7 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	if err != nil {
 		return &pulumirpc.RunResponse{Error: err.Error()}, nil
 	}
-	args := []string{"-u", script}
-	flagArg := func(name, value string) {
-		if value != "" {
-			args = append(args, "--"+name, value)
-		}
-	}
-	flagArg("monitor", req.GetMonitorAddress())
-	flagArg("engine", h.EngineAddress)
-	flagArg("project", req.GetProject())
-	flagArg("stack", req.GetStack())
-	flagArg("pwd", dir)
-	if req.GetDryRun() {
-		args = append(args, "--dry_run", "true")
-	}
-	flagArg("parallel", strconv.Itoa(int(req.GetParallel())))
-	flagArg("tracing", h.Tracing)
-	flagArg("organization", req.GetOrganization())
-	flagArg("root_directory", info.GetRootDirectory())
+	args := append([]string{"-u", script}, h.RunFlags(req, "_", "--dry_run", "true")...)
 	program := info.GetEntryPoint()
 	if program == "" {
 		program = "."
@@ -271,23 +241,21 @@ func (h *host) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc
 	if len(text) == 0 {
 		lines = nil
 	}
-	var instructions []string
-	sdks, err := langhost.SDKsToLink(req)
-	if err != nil {
-		return nil, err
-	}
-	for _, sdk := range sdks {
+	response, err := langhost.Link(req, func(sdk langhost.LinkedSDK) (string, error) {
 		requirement := sdk.FromProgram
 		if !slices.ContainsFunc(lines, func(line string) bool { return sameRequirement(line, requirement) }) {
 			lines = append(lines, requirement)
 		}
 		name := sdk.Package.GetName()
-		instructions = append(instructions, fmt.Sprintf("import pulumi_%s as %s", strings.ReplaceAll(name, "-", "_"), name))
+		return fmt.Sprintf("import pulumi_%s as %s", strings.ReplaceAll(name, "-", "_"), name), nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		return nil, err
 	}
-	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
+	return response, nil
 }
 
 // sameRequirement is whether a requirements.txt line names the folder, however it is written

@@ -13,6 +13,22 @@ function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   });
 }
 
+/** The check phase for one round, then one bulk run of `creates` creates against a limit of `rate` a minute. */
+const checkAndBulk = (creates: number, rate: number, ...more: string[]) =>
+  bench([
+    "--phases",
+    "check,bulk",
+    "--rounds",
+    "1",
+    "--bulk",
+    String(creates),
+    "--rate",
+    String(rate),
+    "--bulk-runs",
+    "1",
+    ...more,
+  ]);
+
 /** The pids of the emulators a bench run said it started. */
 const startedPids = (stderr: string) =>
   [...stderr.matchAll(/emulator started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
@@ -23,18 +39,7 @@ describe("npm run bench", function () {
   this.timeout(180_000);
 
   it("prints its figures and leaves no emulator running after a short run", async () => {
-    const { code, stdout, stderr } = await bench([
-      "--phases",
-      "check,bulk",
-      "--rounds",
-      "1",
-      "--bulk",
-      "30",
-      "--rate",
-      "600",
-      "--bulk-runs",
-      "1",
-    ]);
+    const { code, stdout, stderr } = await checkAndBulk(30, 600);
     assert.equal(code, 0, stderr);
     assert.match(stdout, /\| check \+ diff per resource \(1,000 resources\) \|/);
     assert.match(stdout, /\| bulk: 30 creates, concurrency 16, limit 600\/min, chatkit:maxRetries 10 \|/);
@@ -45,20 +50,7 @@ describe("npm run bench", function () {
 
   it("on failure prints what it measured so far, says so, and stops every emulator it started", async () => {
     // Five creates against a limit of one a minute, with a one-second retry budget: the bulk phase must fail.
-    const { code, stdout, stderr } = await bench([
-      "--phases",
-      "check,bulk",
-      "--rounds",
-      "1",
-      "--bulk",
-      "5",
-      "--rate",
-      "1",
-      "--bulk-runs",
-      "1",
-      "--retry-budget",
-      "1",
-    ]);
+    const { code, stdout, stderr } = await checkAndBulk(5, 1, "--retry-budget", "1");
     assert.equal(code, 1);
     assert.match(stderr, /bench: failed; the figures measured before the failure:/);
     assert.match(

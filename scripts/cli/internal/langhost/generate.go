@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -71,9 +72,27 @@ type LinkedSDK struct {
 	FromProgram string
 }
 
-// SDKsToLink resolves the SDKs of a Link request: the CLI gives each folder relative to the
+// Link answers the CLI's Link (what `pulumi package add` calls after GeneratePackage): link adds
+// one SDK to the program and returns the line with which a program imports it.
+func Link(req *pulumirpc.LinkRequest, link func(sdk LinkedSDK) (string, error)) (*pulumirpc.LinkResponse, error) {
+	sdks, err := sdksToLink(req)
+	if err != nil {
+		return nil, err
+	}
+	var instructions []string
+	for _, sdk := range sdks {
+		instruction, err := link(sdk)
+		if err != nil {
+			return nil, err
+		}
+		instructions = append(instructions, instruction)
+	}
+	return &pulumirpc.LinkResponse{ImportInstructions: strings.Join(instructions, "\n")}, nil
+}
+
+// sdksToLink resolves the SDKs of a Link request: the CLI gives each folder relative to the
 // project's root (where Pulumi.yaml is), which may differ from the program's folder.
-func SDKsToLink(req *pulumirpc.LinkRequest) ([]LinkedSDK, error) {
+func sdksToLink(req *pulumirpc.LinkRequest) ([]LinkedSDK, error) {
 	program := req.GetInfo().GetProgramDirectory()
 	root := req.GetInfo().GetRootDirectory()
 	if root == "" {

@@ -203,6 +203,60 @@ func (b *Base) RunChild(ctx context.Context, program string, args, env []string,
 	return cmd.Run()
 }
 
+// RunIn runs the program with the arguments in the folder, its output to the writers; its error
+// names the command and the folder.
+func RunIn(ctx context.Context, dir string, stdout, stderr io.Writer, program string, args ...string) error {
+	cmd := exec.CommandContext(ctx, program, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s in %s failed: %w", program, strings.Join(args, " "), dir, err)
+	}
+	return nil
+}
+
+// InstallDependencies answers the CLI's InstallDependencies (what `pulumi install` calls): install
+// runs in the program's folder with the engine's output streams, which are closed after it.
+func InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
+	install func(ctx context.Context, dir string, stdout, stderr io.Writer) error,
+) error {
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.IsTerminal)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	if err := install(server.Context(), req.GetInfo().GetProgramDirectory(), stdout, stderr); err != nil {
+		return err
+	}
+	return closer.Close()
+}
+
+// RunFlags are the Run request's values as the flags with which an SDK's run script reads them,
+// each only where it has a value. The SDKs spell the names of two words differently (Node.js
+// `--root-directory`, Python `--root_directory`): sep joins the words. dryRun are the arguments
+// that say a preview (Node.js `--dry-run`, Python `--dry_run true`).
+func (b *Base) RunFlags(req *pulumirpc.RunRequest, sep string, dryRun ...string) []string {
+	var args []string
+	flag := func(name, value string) {
+		if value != "" {
+			args = append(args, "--"+strings.ReplaceAll(name, " ", sep), value)
+		}
+	}
+	flag("monitor", req.GetMonitorAddress())
+	flag("engine", b.EngineAddress)
+	flag("organization", req.GetOrganization())
+	flag("project", req.GetProject())
+	flag("root directory", req.GetInfo().GetRootDirectory())
+	flag("stack", req.GetStack())
+	flag("pwd", req.GetInfo().GetProgramDirectory())
+	if req.GetDryRun() {
+		args = append(args, dryRun...)
+	}
+	flag("parallel", strconv.Itoa(int(req.GetParallel())))
+	flag("tracing", b.Tracing)
+	return args
+}
+
 // RunResponse is the answer to Run for the program's end: a bail when it exited after showing
 // the user a message, else the exit code or why it could not run with the runtime named.
 func RunResponse(err error, runtime string) *pulumirpc.RunResponse {
