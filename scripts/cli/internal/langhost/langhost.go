@@ -1,5 +1,5 @@
-// Package langhost holds what this project's language hosts (scripts/cli/language-nodejs and
-// scripts/cli/language-python) share: the command line older CLIs pass, serving the
+// Package langhost holds what this project's language hosts (scripts/cli/language-nodejs,
+// language-python and language-go) share: the command line older CLIs pass, serving the
 // LanguageRuntime with the engine's health check, the stack's config as the SDKs read it from
 // PULUMI_CONFIG, and running the program's process so that the engine's cancel or interrupt
 // ends it.
