@@ -53,15 +53,10 @@ const SESSION_OUTPUTS: Omit<RecordedOutputs, "user" | "triggers"> = {
  * The recorded provider of a no-op that answers every call at once like a session, with every
  * output a session records: what the engine costs for a resource of a session's shape, with none
  * of this provider's code and no API. Written out, like ChatKitSession's, rather than closure
- * serialized, so that its state is about the size of a session's.
+ * serialized, and compact (the state escapes every quote and line break), so that its state is
+ * about the size of a session's.
  */
-const SHAPED_PROVIDER = `exports.handler = function () {
-  return { create: async function (inputs) {
-    var outs = Object.assign(${JSON.stringify(SESSION_OUTPUTS)}, { user: inputs.user, triggers: inputs.triggers || null });
-    return { id: "cksess_" + Math.random().toString(16).slice(2), outs: outs };
-  } };
-};
-`;
+const SHAPED_PROVIDER = `exports.handler=function(){return{create:async function(i){return{id:"cksess_"+Math.random().toString(16).slice(2),outs:Object.assign(${JSON.stringify(SESSION_OUTPUTS).replace(/"(\w+)":/g, "$1:")},{user:i.user,triggers:i.triggers||null})}}}};`;
 
 /** Declares the same output keys as ChatKitSession, with the client secret a secret. */
 class ShapedResource extends pulumi.CustomResource {
