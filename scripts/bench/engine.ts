@@ -54,8 +54,9 @@ const isDynamic = (type: string) => type.startsWith("pulumi-nodejs:dynamic");
 /**
  * Each count of sessions beside the same count of a dynamic resource that does nothing, and of
  * one that does nothing but answer with everything a session records (its outputs cost the
- * engine at every checkpoint, whoever computes them). The stacks take their turns within each round, in alternating order, so that a machine that gets
- * busier or quieter during the run weighs on both sides of each ratio alike.
+ * engine at every checkpoint, whoever computes them). The stacks take their turns within each
+ * round, in alternating order, so that a machine that gets busier or quieter during the run
+ * weighs on both sides of each ratio alike.
  */
 async function measureEngine(
   bin: string,
@@ -78,17 +79,17 @@ async function measureEngine(
           }),
         );
       }
-      const pairs = kinds.map((kind, i) => ({
+      const turns = kinds.map((kind, i) => ({
         engine: stacks[i] as EngineStack,
         sample: { kind, count, preview: [], up: [], stateBytesPerResource: 0 } as EngineSample,
       }));
       for (let round = 0; round < rounds; round++) {
-        for (const { engine, sample } of round % 2 ? [...pairs].reverse() : pairs) {
+        for (const { engine, sample } of round % 2 ? [...turns].reverse() : turns) {
           say(`engine: ${count} ${sample.kind} resource(s), round ${round + 1} of ${rounds}`);
           await measureRound(engine, sample, isDynamic);
         }
       }
-      samples.push(...pairs.map(({ sample }) => sample));
+      samples.push(...turns.map(({ sample }) => sample));
     } finally {
       for (const engine of stacks) await engine.close();
     }
