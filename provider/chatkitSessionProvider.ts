@@ -12,18 +12,10 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
  * states written by every version load them. When the package is not installed where the program
  * runs (it was uninstalled before its sessions were destroyed), the handler says what to do, since
  * the bare "Cannot find module" would not; any other failure to load (a dependency of the package
- * missing, a broken build) passes on as it is, since that advice would point the wrong way.
+ * missing, a broken build) passes on as it is, since that advice would point the wrong way. It
+ * is written compact, as one line: the state escapes every quote and line break of each copy.
  */
-export const SERIALIZED_PROVIDER = `exports.handler = function () {
-  try {
-    return require("pulumi-chatkit/provider").lifecycle;
-  } catch (error) {
-    var first = String((error && error.message) || error).split("\\n")[0];
-    if (!error || error.code !== "MODULE_NOT_FOUND" || first.indexOf("'pulumi-chatkit/provider'") < 0) throw error;
-    throw new Error("The npm package pulumi-chatkit, which manages this stack's ChatKit sessions, cannot be loaded (" + first + "). Install it again in this project, from the tarball or git URL it came from, and rerun: uninstall it only after pulumi destroy.");
-  }
-};
-`;
+export const SERIALIZED_PROVIDER = `exports.handler=function(){try{return require("pulumi-chatkit/provider").lifecycle}catch(e){var first=String(e&&e.message||e).split("\\n")[0];if(!e||e.code!=="MODULE_NOT_FOUND"||first.indexOf("'pulumi-chatkit/provider'")<0)throw e;throw new Error("The npm package pulumi-chatkit, which manages this stack's ChatKit sessions, cannot be loaded ("+first+"). Install it again in this project, from the tarball or git URL it came from, and rerun: uninstall it only after pulumi destroy.")}};`;
 
 type Lifecycle = typeof import("./index")["lifecycle"];
 
