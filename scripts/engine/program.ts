@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ChatKitSession } from "pulumi-chatkit";
-import type { RecordedOutputs } from "../../provider/lifecycle";
+import { SERIALIZED_PROVIDER } from "../../provider/chatkitSessionProvider";
+import { SESSION_OUTPUTS } from "./shapedProvider";
 
 /**
  * The Pulumi program of the engine tests and the engine bench, shaped by its stack config:
@@ -26,37 +27,16 @@ class NoopResource extends pulumi.dynamic.Resource {
   }
 }
 
-/** What a session of the API's defaults records besides its inputs, its client secret as long as the emulator's. */
-const SESSION_OUTPUTS: Omit<RecordedOutputs, "user" | "triggers"> = {
-  workflow: { id: "wf_engine", version: null, stateVariables: null, tracing: { enabled: true } },
-  chatkitConfiguration: {
-    automaticThreadTitling: { enabled: true },
-    fileUpload: { enabled: false, maxFileSize: 512, maxFiles: 10 },
-    history: { enabled: true, recentThreads: null },
-  },
-  expiresAfter: { anchor: "created_at", seconds: 600 },
-  rateLimits: { maxRequestsPer1Minute: 10 },
-  renewBefore: 60,
-  clientSecret: `ek_${"0".repeat(48)}`,
-  expiresAt: 1_800_000_000,
-  status: "active",
-  apiClockOffset: 0,
-  apiEndpoint: {
-    baseUrl: "http://127.0.0.1:8787/v1",
-    organization: null,
-    project: null,
-    keyFingerprint: "000000000000",
-  },
-};
-
 /**
- * The recorded provider of a no-op that answers every call at once like a session, with every
- * output a session records: what the engine costs for a resource of a session's shape, with none
- * of this provider's code and no API. Written out, like ChatKitSession's, rather than closure
- * serialized, and compact (the state escapes every quote and line break), so that its state is
- * about the size of a session's.
+ * The recorded provider of a no-op that answers like a session (see shapedProvider.ts), loaded by
+ * path and padded with a comment to the length of a session's recorded text, so that the two
+ * states differ only in what the outputs hold.
  */
-const SHAPED_PROVIDER = `exports.handler=function(){return{create:async function(i){return{id:"cksess_"+Math.random().toString(16).slice(2),outs:Object.assign(${JSON.stringify(SESSION_OUTPUTS).replace(/"(\w+)":/g, "$1:")},{user:i.user,triggers:i.triggers||null})}}}};`;
+const SHAPED_PROVIDER = (() => {
+  const text = `exports.handler=function(){return require(${JSON.stringify(require.resolve("./shapedProvider"))}).provider};`;
+  const padding = JSON.stringify(SERIALIZED_PROVIDER).length - JSON.stringify(text).length - "/**/".length;
+  return `${text}/*${"x".repeat(Math.max(0, padding))}*/`;
+})();
 
 /** Declares the same output keys as ChatKitSession, with the client secret a secret. */
 class ShapedResource extends pulumi.CustomResource {
