@@ -148,7 +148,8 @@ export class NativeSessionProvider implements provider.Provider {
   async read(id: string, _urn: string, props?: Props): Promise<provider.ReadResult> {
     if (!props || Object.keys(props).length === 0) throw new Error(IMPORT_REFUSED);
     const result = await this.explained(this.sessions.read(id, reveal(props)));
-    return { id: result.id ?? id, props: this.marked(result.props ?? {}, props) };
+    // The lifecycle's read keeps the id it is given: the API has no call that could tell another.
+    return { id, props: this.marked(result.props ?? {}, props) };
   }
 
   async update(id: string, _urn: string, olds: Props, news: Props): Promise<provider.UpdateResult> {

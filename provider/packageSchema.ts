@@ -102,7 +102,11 @@ function toPulumi(json: JsonSchema, path: string[], types: Record<string, Pulumi
   return { $ref: "pulumi.json#/Any", ...description };
 }
 
-function propertiesOf(schema: z.ZodType, types: Record<string, PulumiObjectType>) {
+/**
+ * The Pulumi properties of a zod object, and the keys it requires; each object type it holds is
+ * added to `types`. Exported for its tests, which give it shapes the package's own schemas lack.
+ */
+export function propertiesOf(schema: z.ZodType, types: Record<string, PulumiObjectType>) {
   const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
   const properties = Object.fromEntries(
     Object.entries(json.properties ?? {}).map(([key, child]) => [key, toPulumi(child, [key], types)]),

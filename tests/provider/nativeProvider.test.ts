@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { NativeSessionProvider } from "../../provider/nativeProvider";
+import { computedOutputsSchema } from "../../provider/packageSchema";
 import { validateInputs } from "../../provider/schema";
 import { isSecretValue, reveal, secret } from "../../provider/secretMarks";
 import { TEST_API_KEY, useEmulator } from "../helpers/emulator";
@@ -62,6 +63,41 @@ describe("provider/nativeProvider: the lifecycle served as chatkit:index:Session
     assert.equal(context.emulator.session(id)?.status, "cancelled");
   });
 
+  it("gives valid inputs back as they came, with no failures", async () => {
+    const provider = await configured();
+    const news = { ...INPUTS, user: secret("native-user") };
+    assert.deepEqual(await provider.check(URN, {}, news), { inputs: news });
+  });
+
+  it("marks what expiresAfter derives secret at an update when only the new inputs give it as a secret", async () => {
+    const provider = await configured();
+    const { id, outs } = await provider.create(URN, { ...INPUTS, expiresAfter: 600 });
+    const update = await provider.update(id, URN, outs, { ...INPUTS, expiresAfter: secret(600), renewBefore: 30 });
+    for (const key of ["expiresAfter", "expiresAt", "renewBefore"]) assert.ok(isSecretValue(update.outs[key]), key);
+    assert.ok(!isSecretValue(update.outs.user));
+  });
+
+  it("keeps apiEndpoint secret when it is not known whether a setting it records was one (no configure yet)", async () => {
+    const provider = new NativeSessionProvider({
+      version: "1.2.3",
+      lifecycle: { env: { OPENAI_API_KEY: TEST_API_KEY, OPENAI_BASE_URL: context.emulator.url } },
+    });
+    const { id, outs } = await provider.create(URN, INPUTS);
+    assert.equal(context.emulator.session(id)?.status, "active");
+    assert.ok(isSecretValue(outs.apiEndpoint));
+  });
+
+  it("records outputs of the kinds the package schema declares, an expired session's status too", async () => {
+    const provider = await configured();
+    const computed = Object.keys(computedOutputsSchema.shape);
+    const pick = (props: Record<string, unknown>) =>
+      Object.fromEntries(computed.map((key) => [key, reveal(props[key])]));
+    const { id, outs } = await provider.create(URN, INPUTS);
+    assert.equal(computedOutputsSchema.parse(pick(outs)).status, "active");
+    const read = await provider.read(id, URN, { ...outs, expiresAt: 1 });
+    assert.equal(computedOutputsSchema.parse(pick(read.props)).status, "expired");
+  });
+
   it("diffs as the dynamic provider does: an edit of the user replaces", async () => {
     const provider = await configured();
     const { id, outs } = await provider.create(URN, INPUTS);
@@ -116,6 +152,46 @@ describe("provider/nativeProvider: the lifecycle served as chatkit:index:Session
       provider.configure({ apiKey: { nested: secret(TEST_API_KEY) } }),
       /apiKey must be a string, got an object/,
     );
+  });
+
+  it("names the kind of every wrong value at CheckConfig", () => {
+    const provider = new NativeSessionProvider({ version: "1.2.3" });
+    const { failures } = provider.checkConfig({
+      apiKey: null,
+      organization: true,
+      baseUrl: [1],
+      timeoutSeconds: false,
+    });
+    assert.deepEqual(Object.fromEntries(failures.map(({ property, reason }) => [property, reason])), {
+      apiKey: "apiKey must be a string, got null",
+      organization: "organization must be a string, got a boolean",
+      baseUrl: "baseUrl must be a string, got an array",
+      timeoutSeconds: "timeoutSeconds must be a number, got a boolean",
+    });
+  });
+
+  it("words every settings message of an explicit provider by its inputs, a default provider's by the stack config", async () => {
+    const own = "urn:pulumi:dev::project::pulumi:providers:chatkit::own";
+    const failure = async (args: Record<string, unknown>, urn?: string) => {
+      const provider = new NativeSessionProvider({ version: "1.2.3", lifecycle: { env: {} } });
+      const error = await provider.configure(args, urn).then(
+        () => assert.fail("configure succeeded"),
+        (error: Error) => error,
+      );
+      return error.message;
+    };
+    const misspelled = await failure({ apikey: "sk-1" }, own);
+    assert.match(misspelled, /^input apikey of the provider resource own is not a setting .*did you mean apiKey\?/);
+    const header = await failure({ apiKey: "sk-1", organization: "org\nx" }, own);
+    assert.match(header, /^The organization \(from input organization of the provider resource own\) holds/);
+    const url = await failure({ apiKey: "sk-1", baseUrl: "http://user:pw@127.0.0.1:1/v1" }, own);
+    assert.match(
+      url,
+      /^input baseUrl of the provider resource own must not hold a user name .* give the key in apiKey or/,
+    );
+    for (const message of [misspelled, header, url]) assert.doesNotMatch(message, /chatkit:|[Ss]tack config/);
+    const byDefault = await failure({ apiKey: "sk-1", organization: "org\nx" });
+    assert.match(byDefault, /^The organization \(from stack config chatkit:organization\) holds/);
   });
 
   it("words an explicit provider's failures by its inputs, not the stack config", async () => {

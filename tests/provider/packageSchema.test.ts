@@ -1,13 +1,28 @@
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { z } from "zod";
-import { computedOutputsSchema, PACKAGE_NAME, packageSchema, SESSION_TYPE } from "../../provider/packageSchema";
+import {
+  computedOutputsSchema,
+  PACKAGE_NAME,
+  type PulumiObjectType,
+  packageSchema,
+  propertiesOf,
+  SESSION_TYPE,
+} from "../../provider/packageSchema";
 import { sessionInputsSchema } from "../../provider/schema";
 import { SETTINGS } from "../../provider/settings";
 import type { SessionOutputs } from "../../provider/wire";
 import type { ChatKitSession, ChatKitSessionArgs } from "../../sdk/chatkitSession";
 
-const schema = packageSchema("1.2.3");
-const session = schema.resources[SESSION_TYPE]!;
+/** The project's root, from dist/tests/provider. */
+const ROOT = path.resolve(__dirname, "../../..");
+/**
+ * Built afresh for each test (in beforeEach), not once when the file loads: Stryker then knows
+ * which tests run packageSchema, and tries its mutants against those alone.
+ */
+let schema: ReturnType<typeof packageSchema>;
+let session: ReturnType<typeof packageSchema>["resources"][typeof SESSION_TYPE];
 
 type Property = { type?: string; $ref?: string; oneOf?: Property[]; additionalProperties?: Property };
 
@@ -43,6 +58,11 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const assertType = <T extends true>() => undefined as unknown as T;
 
 describe("provider/packageSchema: the package schema, derived from the one declaration of the inputs", () => {
+  beforeEach(() => {
+    schema = packageSchema("1.2.3");
+    session = schema.resources[SESSION_TYPE];
+  });
+
   it("names the package and its one resource", () => {
     assert.equal(schema.name, PACKAGE_NAME);
     assert.equal(schema.version, "1.2.3");
@@ -75,8 +95,15 @@ describe("provider/packageSchema: the package schema, derived from the one decla
   it("has every output the provider records, the client secret marked secret", () => {
     const outputKeys = [...Object.keys(sessionInputsSchema.shape), ...Object.keys(computedOutputsSchema.shape)];
     assert.deepEqual(Object.keys(session.properties).sort(), outputKeys.sort());
-    assert.equal(session.properties.clientSecret?.secret, true);
+    assert.deepEqual(
+      Object.keys(session.properties).filter((key) => session.properties[key]?.secret),
+      ["clientSecret"],
+      "only the client secret is always a secret",
+    );
     assert.ok(session.required.every((key) => key in session.properties));
+    for (const key of [...Object.keys(computedOutputsSchema.shape), ...session.requiredInputs, "expiresAfter"])
+      assert.ok(session.required.includes(key), `${key} is always an output`);
+    assert.ok(!session.required.includes("triggers"), "an output that may be null is not required");
   });
 
   it("agrees with the TypeScript types of the SDK and of the recorded outputs, key by key", () => {
@@ -100,10 +127,16 @@ describe("provider/packageSchema: the package schema, derived from the one decla
     for (const [name, setting] of Object.entries(SETTINGS)) {
       const variable = schema.config.variables[name]!;
       assert.equal(variable.type, setting.type);
-      assert.ok(variable.description?.startsWith(setting.doc), name);
-      if ("variable" in setting) assert.ok(variable.description?.includes(setting.variable), name);
+      // The setting's doc, then a sentence naming its environment variable and one giving its default, if it has them.
+      const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      const fallback = "variable" in setting ? `( [^.]*\\b${setting.variable}\\.)` : "";
+      const byDefault = "default" in setting ? ` Default: ${literal(String(setting.default))}\\.` : "";
+      assert.match(variable.description ?? "", new RegExp(`^${literal(setting.doc)}${fallback}${byDefault}$`), name);
     }
-    assert.equal(schema.config.variables.apiKey?.secret, true);
+    assert.deepEqual(
+      Object.keys(schema.config.variables).filter((name) => schema.config.variables[name]?.secret),
+      ["apiKey"],
+    );
   });
 
   it("gives nullable outputs their type (Pulumi outputs may always be null)", () => {
@@ -121,5 +154,94 @@ describe("provider/packageSchema: the package schema, derived from the one decla
   it("is valid JSON that refers only to types it defines", () => {
     const text = JSON.stringify(schema);
     for (const [, ref] of text.matchAll(/"\$ref":"#\/types\/([^"]+)"/g)) assert.ok(ref! in schema.types, ref);
+  });
+
+  it("documents every input and output of the session, and each object type the outputs add", () => {
+    for (const [key, property] of [
+      ...Object.entries(session.inputProperties),
+      ...Object.entries(session.properties),
+      ...Object.entries(schema.types["chatkit:index:ApiEndpoint"]!.properties).filter(
+        ([key]) => key === "keyFingerprint",
+      ),
+    ]) {
+      assert.ok((property.description ?? "").length > 0, key);
+    }
+    assert.ok((schema.types["chatkit:index:ApiEndpoint"]!.description ?? "").length > 0);
+    assert.equal(
+      session.inputProperties.expiresAfter?.description,
+      session.properties.expiresAfter?.description,
+      "the shorthand keeps the input's description",
+    );
+  });
+
+  it("names each language's SDK as docs/languages.md tells programs to use it, each taking the schema's version", () => {
+    const docs = fs.readFileSync(path.join(ROOT, "docs/languages.md"), "utf8");
+    const { nodejs, python, go, csharp, java } = schema.language;
+    for (const name of [nodejs.packageName, python.packageName, go.importBasePath])
+      assert.ok(name.length > 0 && docs.includes(`\`${name}\``), name);
+    for (const language of [nodejs, python, go, csharp]) assert.equal(language.respectSchemaVersion, true);
+    assert.ok(csharp.rootNamespace.length > 0 && java.basePackage.length > 0);
+  });
+
+  it("describes itself as package.json does, with the registry's category and kind", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    assert.equal(schema.license, manifest.license);
+    assert.equal(schema.homepage, manifest.homepage.replace(/#readme$/, ""));
+    assert.equal(schema.repository, manifest.repository.url.replace(/^git\+/, "").replace(/\.git$/, ""));
+    assert.ok(schema.language.go.importBasePath.startsWith(`${schema.repository.replace("https://", "")}/`));
+    assert.deepEqual(
+      schema.keywords.filter((keyword) => manifest.keywords.includes(keyword)),
+      ["pulumi", "openai", "chatkit"],
+    );
+    assert.ok(schema.keywords.includes("kind/native"));
+    assert.ok(schema.keywords.some((keyword) => /^category\/[a-z]+$/.test(keyword)));
+    for (const text of [schema.displayName, schema.description, schema.provider.description, session.description])
+      assert.ok(text.length > 0);
+  });
+
+  it("converts shapes the session does not have yet: a nullable object, a union, nothing required, a map of objects", () => {
+    const types: Record<string, PulumiObjectType> = {};
+    const converted = propertiesOf(
+      z.object({
+        limits: z.object({ max: z.number() }).nullable(),
+        described: z.object({ on: z.boolean() }).nullable().describe("Described."),
+        either: z.union([z.string(), z.number()]).optional(),
+        eitherOrNull: z.union([z.string(), z.number()]).nullable(),
+        text: z.string().nullable().describe("A text."),
+        options: z.object({ verbose: z.boolean().optional() }).optional(),
+        nested: z.object({ innerPart: z.object({ x: z.string() }) }),
+        counts: z.record(z.string(), z.object({ n: z.number() })),
+      }),
+      types,
+    );
+    assert.deepEqual(converted, {
+      properties: {
+        limits: { $ref: "#/types/chatkit:index:Limits" },
+        described: { $ref: "#/types/chatkit:index:Described", description: "Described." },
+        either: { $ref: "pulumi.json#/Any" },
+        eitherOrNull: { $ref: "pulumi.json#/Any" },
+        text: { type: "string", description: "A text." },
+        options: { $ref: "#/types/chatkit:index:Options" },
+        nested: { $ref: "#/types/chatkit:index:Nested" },
+        counts: { type: "object", additionalProperties: { $ref: "#/types/chatkit:index:CountsValue" } },
+      },
+      required: ["limits", "described", "eitherOrNull", "text", "nested", "counts"],
+    });
+    assert.deepEqual(types, {
+      "chatkit:index:Limits": { type: "object", properties: { max: { type: "number" } }, required: ["max"] },
+      "chatkit:index:Described": { type: "object", properties: { on: { type: "boolean" } }, required: ["on"] },
+      "chatkit:index:Options": { type: "object", properties: { verbose: { type: "boolean" } } },
+      "chatkit:index:Nested": {
+        type: "object",
+        properties: { innerPart: { $ref: "#/types/chatkit:index:NestedInnerPart" } },
+        required: ["innerPart"],
+      },
+      "chatkit:index:NestedInnerPart": { type: "object", properties: { x: { type: "string" } }, required: ["x"] },
+      "chatkit:index:CountsValue": { type: "object", properties: { n: { type: "number" } }, required: ["n"] },
+    });
+    assert.deepEqual(propertiesOf(z.object({ note: z.string().optional() }), {}), {
+      properties: { note: { type: "string" } },
+      required: [],
+    });
   });
 });
