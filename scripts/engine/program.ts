@@ -35,7 +35,8 @@ class NoopResource extends pulumi.dynamic.Resource {
 const SHAPED_PROVIDER = (() => {
   const text = `exports.handler=function(){return require(${JSON.stringify(require.resolve("./shapedProvider"))}).provider};`;
   const padding = JSON.stringify(SERIALIZED_PROVIDER).length - JSON.stringify(text).length - "/**/".length;
-  return `${text}/*${"x".repeat(Math.max(0, padding))}*/`;
+  if (padding < 0) throw new Error(`the shaped provider's text is longer than a session's: ${text}`);
+  return `${text}/*${"x".repeat(padding)}*/`;
 })();
 
 /** Declares the same output keys as ChatKitSession, with the client secret a secret. */

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type { RecordedOutputs } from "../../provider/lifecycle";
 
@@ -31,7 +32,7 @@ export const SESSION_OUTPUTS: Omit<RecordedOutputs, "user" | "triggers"> = {
  */
 export const provider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
-    const id = `cksess_${Math.random().toString(16).slice(2)}`;
+    const id = `cksess_${randomBytes(16).toString("hex")}`;
     return { id, outs: { ...SESSION_OUTPUTS, user: inputs.user, triggers: inputs.triggers ?? null } };
   },
 };

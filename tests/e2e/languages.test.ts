@@ -44,7 +44,7 @@ const LANGUAGES: LanguageCase[] = [
     requires: ["python3", "--version"],
     async prepare(project) {
       // CLIs before 3.163 print these two steps instead of taking them (seen with 3.139).
-      if (!(await addPackage(project, "requirements.txt", "sdks/chatkit"))) {
+      if (!(await addPackage(project, "requirements.txt", (text) => text.includes("sdks/chatkit")))) {
         fs.appendFileSync(path.join(project.dir, "requirements.txt"), "sdks/chatkit\n");
         await mustRun(project, ["install"]);
       }
@@ -59,7 +59,7 @@ const LANGUAGES: LanguageCase[] = [
     host: "pulumi-language-go",
     requires: ["go", "version"],
     async prepare(project) {
-      if (await addPackage(project, "go.mod", GO_SDK_MODULE)) return undefined;
+      if (await addPackage(project, "go.mod", (text) => text.includes(GO_SDK_MODULE))) return undefined;
       // Seen with 3.139: it prints a `go mod edit -replace` for a folder it left without a go.mod.
       return "this CLI's pulumi package add does not link the Go SDK (it generates it without a go.mod), so Go programs need a newer CLI (tested with 3.276)";
     },
@@ -72,7 +72,14 @@ const LANGUAGES: LanguageCase[] = [
     host: "pulumi-language-nodejs",
     short: true,
     async prepare(project) {
-      if (await addPackage(project, "package.json", '"@pulumi-chatkit/chatkit"')) return undefined;
+      if (
+        await addPackage(
+          project,
+          "package.json",
+          (text) => JSON.parse(text).dependencies?.["@pulumi-chatkit/chatkit"] !== undefined,
+        )
+      )
+        return undefined;
       // Seen with 3.139: it generates the SDK and prints how to add it instead of adding it.
       return "this CLI's pulumi package add does not link the Node.js SDK into package.json (tested with 3.276)";
     },
@@ -130,11 +137,11 @@ async function mustRun(project: PluginProject, args: string[]): Promise<void> {
 
 /**
  * Runs `pulumi package add` for the plugin, then whether the CLI linked the generated SDK into the
- * program: whether the program's file names it (older CLIs generate it and only print how to link it).
+ * program: whether the program's file requires it (older CLIs generate it and only print how to link it).
  */
-async function addPackage(project: PluginProject, file: string, linked: string): Promise<boolean> {
+async function addPackage(project: PluginProject, file: string, isLinked: (text: string) => boolean) {
   await mustRun(project, ["package", "add", PLUGIN_DIR]);
-  return fs.readFileSync(path.join(project.dir, file), "utf8").includes(linked);
+  return isLinked(fs.readFileSync(path.join(project.dir, file), "utf8"));
 }
 
 /** Whether the program runs (asked its version). */

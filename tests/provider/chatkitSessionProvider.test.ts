@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { Module } from "node:module";
-import { ChatKitSessionProvider, ForwardingProvider } from "../../provider/chatkitSessionProvider";
+import { ChatKitSessionProvider, ForwardingProvider, SERIALIZED_PROVIDER } from "../../provider/chatkitSessionProvider";
 import * as providerModule from "../../provider/index";
 import { lifecycle } from "../../provider/index";
 
@@ -107,5 +107,10 @@ describe("ForwardingProvider (the exported provider object, which loads the life
 
   it("holds no state of its own to serialize", () => {
     assert.deepEqual(Object.keys(new ForwardingProvider()), []);
+  });
+
+  it("is recorded as one line of under 500 bytes, since the state keeps it twice per session", () => {
+    assert.ok(!SERIALIZED_PROVIDER.includes("\n"), "no line break, which the state would escape");
+    assert.ok(Buffer.byteLength(SERIALIZED_PROVIDER) < 500, `${Buffer.byteLength(SERIALIZED_PROVIDER)} bytes`);
   });
 });
