@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { sessionInputsSchema } from "./schema";
 import { SETTINGS } from "./settings";
+import { type PulumiObjectType, type PulumiProperty, propertiesOf } from "./zodToPulumi";
 
 /** The package the provider plugin serves, and its one resource. */
 export const PACKAGE_NAME = "chatkit";
@@ -37,83 +38,6 @@ const ALWAYS_OUTPUT = ["user", "workflow", "chatkitConfiguration", "expiresAfter
 /** Inputs with a shorthand form (shorthands.ts): a bare number of seconds. */
 const NUMBER_SHORTHANDS = new Set(["expiresAfter"]);
 
-type JsonSchema = {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-  description?: string;
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: JsonSchema[];
-};
-
-export interface PulumiProperty {
-  type?: string;
-  $ref?: string;
-  additionalProperties?: PulumiProperty;
-  oneOf?: PulumiProperty[];
-  description?: string;
-  secret?: boolean;
-}
-
-export interface PulumiObjectType {
-  type: "object";
-  description?: string;
-  properties: Record<string, PulumiProperty>;
-  required?: string[];
-}
-
-const pascal = (words: string[]) => words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join("");
-
-/**
- * Turns the JSON Schema zod derives into Pulumi's schema: each object becomes a named type
- * (named by its path: workflow.tracing is WorkflowTracing), a map stays a map, a value of any
- * type is pulumi.json#/Any, and a nullable value is the value (Pulumi outputs may always be null).
- */
-function toPulumi(json: JsonSchema, path: string[], types: Record<string, PulumiObjectType>): PulumiProperty {
-  const description = json.description ? { description: json.description } : {};
-  // zod writes a nullable value as `type: [T, "null"]`, or as anyOf when T is not a plain type.
-  if (Array.isArray(json.type)) {
-    const [type, ...others] = json.type.filter((choice) => choice !== "null");
-    return toPulumi({ ...json, type: others.length === 0 ? type : undefined }, path, types);
-  }
-  const nonNull = json.anyOf?.filter((choice) => choice.type !== "null");
-  if (nonNull?.length === 1 && nonNull[0]) return { ...toPulumi(nonNull[0], path, types), ...description };
-  if (json.type === "object" && json.properties) {
-    const token = `${PACKAGE_NAME}:index:${pascal(path)}`;
-    types[token] = {
-      type: "object",
-      ...description,
-      properties: Object.fromEntries(
-        Object.entries(json.properties).map(([key, child]) => [key, toPulumi(child, [...path, key], types)]),
-      ),
-      ...(json.required?.length ? { required: json.required } : {}),
-    };
-    return { $ref: `#/types/${token}`, ...description };
-  }
-  if (json.type === "object") {
-    const values = typeof json.additionalProperties === "object" ? json.additionalProperties : {};
-    return { type: "object", additionalProperties: toPulumi(values, [...path, "value"], types), ...description };
-  }
-  if (json.type === "integer" || json.type === "number" || json.type === "boolean" || json.type === "string") {
-    return { type: json.type, ...description };
-  }
-  return { $ref: "pulumi.json#/Any", ...description };
-}
-
-/**
- * The Pulumi properties of a zod object, and the keys it requires; each object type it holds is
- * added to `types`. Exported for its tests, which give it shapes the package's own schemas lack.
- */
-export function propertiesOf(schema: z.ZodType, types: Record<string, PulumiObjectType>) {
-  const json = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
-  const properties = Object.fromEntries(
-    Object.entries(json.properties ?? {}).map(([key, child]) => [key, toPulumi(child, [key], types)]),
-  );
-  return { properties, required: json.required ?? [] };
-}
-
 /** The provider's configuration: every setting of settings.ts, the API key a secret. */
 function configVariables(): Record<string, PulumiProperty> {
   return Object.fromEntries(
@@ -138,8 +62,8 @@ function configVariables(): Record<string, PulumiProperty> {
  */
 export function packageSchema(version: string) {
   const types: Record<string, PulumiObjectType> = {};
-  const inputs = propertiesOf(sessionInputsSchema, types);
-  const computed = propertiesOf(computedOutputsSchema, types);
+  const inputs = propertiesOf(sessionInputsSchema, PACKAGE_NAME, types);
+  const computed = propertiesOf(computedOutputsSchema, PACKAGE_NAME, types);
   const inputProperties = { ...inputs.properties };
   for (const key of NUMBER_SHORTHANDS) {
     const { description, ...object } = inputProperties[key] ?? {};
