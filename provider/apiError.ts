@@ -27,7 +27,7 @@ export function chatKitApiError(
   // What the answer said, each part kept to a bounded length before it is scanned (see redaction.ts).
   const said = <T>(value: T) => (typeof value === "string" ? redact(kept(value), hidden) : value);
   const parts = [`ChatKit session ${operation} ${failure.message}:`];
-  if (api?.status !== undefined) {
+  if (api) {
     parts.push(
       `HTTP ${api.status}${api.type ? ` ${kept(String(api.type))}` : ""}${api.param ? ` (param ${kept(String(api.param))})` : ""}${api.code ? ` [${kept(String(api.code))}]` : ""}:`,
     );

@@ -91,7 +91,7 @@ function occurrences(text: string, pattern: string): number[] {
 }
 
 /** Removes anything that looks like an API key or a client secret from text we pass on. */
-export function redact(text: string, secrets: readonly string[] = []): string {
+export function redact(text: string, secrets: readonly string[]): string {
   // +1 where a covered stretch starts, -1 where it ends: overlapping stretches cost nothing more.
   const edges = new Int32Array(text.length + 1);
   const cover = (from: number, length: number) => {

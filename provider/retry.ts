@@ -73,8 +73,14 @@ export class AttemptsFailed extends Error {
 /** A plain non-negative decimal, the only number form either header holds. */
 const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
 
-/** Every HTTP date form (RFC 9110: IMF-fixdate, RFC 850, asctime) begins with the day's name. */
-const HTTP_DATE = /^\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s/i;
+/**
+ * RFC 9110's HTTP date forms, from the day's name to the end: IMF-fixdate and the older RFC 850 form
+ * ("Thu, 01 Jan 2026 …", "Thursday, 01-Jan-26 …") end in GMT; asctime ("Thu Jan  1 … 2026") ends in
+ * the year and means GMT without saying so, where Date.parse alone would read it as local time.
+ * Date.parse alone also reads "-5" or "in 5" as a day in 2001, so a date must have a form first.
+ */
+const GMT_DATE = /^\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*,\s.*\sGMT\s*$/i;
+const ASCTIME_DATE = /^\s*(mon|tue|wed|thu|fri|sat|sun)\s.*\s\d{4}\s*$/i;
 
 /** The number a header holds, when it is a plain decimal a wait can last. */
 function decimal(text: string): number | undefined {
@@ -84,9 +90,8 @@ function decimal(text: string): number | undefined {
 
 /**
  * The wait the server asked for, from retry-after-ms or Retry-After (seconds or an HTTP date), or
- * undefined when neither holds one: a malformed value ("-5", "", "soon", "1e999") is ignored, and
- * the usual backoff applies. Date.parse alone reads "-5" or "in 5" as a day in 2001, so a date
- * must have an HTTP date's shape first.
+ * undefined when neither holds one: a malformed value ("-5", "", "soon", "1e999", a date in another
+ * zone) is ignored, and the usual backoff applies.
  */
 export function retryAfterMs(error: unknown, nowMs: number): number | undefined {
   if (!(error instanceof APIError) || !error.headers) return undefined;
@@ -95,9 +100,11 @@ export function retryAfterMs(error: unknown, nowMs: number): number | undefined 
   const header = error.headers.get("retry-after") ?? "";
   const seconds = decimal(header);
   if (seconds !== undefined) return seconds * 1000;
-  // An HTTP date is always GMT; the asctime form does not say so, and Date.parse would read it as local time.
-  const zoned = /\bGMT\s*$/i.test(header) ? header : `${header} GMT`;
-  const date = HTTP_DATE.test(header) ? Date.parse(zoned) : Number.NaN;
+  const date = GMT_DATE.test(header)
+    ? Date.parse(header)
+    : ASCTIME_DATE.test(header)
+      ? Date.parse(`${header} GMT`)
+      : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 

@@ -34,12 +34,12 @@ describe("hints: what to do about each failure", () => {
 
   it("tells a missing workflow on the emulator as the emulator's rule, not as the Agent Builder shutdown", async () => {
     const afterShutdown = Date.UTC(2026, 11, 3);
-    const fromEmulator = (assumption: string) =>
+    const fromEmulator = (assumption: string, status = 404, operation: "create" | "cancel" = "create") =>
       chatKitApiError(
-        "create",
+        operation,
         new AttemptsFailed(
           APIError.generate(
-            404,
+            status,
             {
               error: {
                 message: "Workflow with id 'wrkflow_1' not found.",
@@ -63,6 +63,9 @@ describe("hints: what to do about each failure", () => {
       assert.doesNotMatch(hint, /Agent Builder/);
     }
     assert.match(fromEmulator("workflow-existence").hint ?? "", /Agent Builder/);
+    // The emulator marks only a create's missing workflow, a 404: the mark elsewhere is not that answer.
+    assert.doesNotMatch(fromEmulator("workflow-exists", 400).hint ?? "", /local ChatKit emulator's/);
+    assert.doesNotMatch(fromEmulator("workflow-exists", 404, "cancel").hint ?? "", /local ChatKit emulator's/);
     assert.match(
       chatKitApiError(
         "create",
@@ -107,6 +110,9 @@ describe("hints: what to do about each failure", () => {
       /organization \(the key's default\), project \(the key's default\)\. Set chatkit:organization/,
     );
     assert.equal(hint("create", apiError(404, { message: "Project not found." })), undefined);
+    // Every 3xx is a redirect not followed, from 300 (Multiple Choices) to 399.
+    for (const status of [300, 399]) assert.match(hint("create", apiError(status)) ?? "", /answered with a redirect/);
+    assert.doesNotMatch(hint("create", apiError(400)) ?? "", /redirect/);
     assert.equal(hint("create", apiError(400, { message: "Invalid workflow.", param: "workflow.id" })), undefined);
     assert.equal(hint("cancel", apiError(404, { message: "Workflow not found." })), undefined);
     assert.equal(hint("cancel", apiError(405, { message: "Invalid URL (GET /chatkit/sessions/x/cancel)" })), undefined);

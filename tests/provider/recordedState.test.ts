@@ -109,5 +109,18 @@ describe("recorded times: seconds or milliseconds", () => {
     assert.equal(recordedSession({ expiresAt: 1e11 }).expiresAt, 1e11);
     assert.equal(recordedSession({ expiresAt: 1e11 + 1000 }).expiresAt, 1e8 + 1);
     assert.equal(recordedSession({ expiresAt: "1800000000000" }).expiresAt, 1_800_000_000);
+    // A short number is a time too, not a date without a zone, though Date.parse reads "2026" as a year.
+    assert.deepEqual(recordedSession({ expiresAt: "2026" }), {
+      status: undefined,
+      expiresAt: 2026,
+      apiClockOffset: undefined,
+    });
+  });
+
+  it("reads only the date form it can be sure of: a four-digit year, nothing before or after", () => {
+    // Date.parse reads an expanded year, which a state never holds from this provider.
+    assert.equal(recordedSession({ expiresAt: "+002026-01-01T00:00:00Z" }).expiresAt, undefined);
+    assert.equal(recordedSession({ expiresAt: "on 2026-01-01T00:00:00Z" }).expiresAt, undefined);
+    assert.equal(recordedSession({ expiresAt: "2026-01-01T00:00:00Z and after" }).expiresAt, undefined);
   });
 });

@@ -17,7 +17,75 @@ function shownRun(text: string, value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * What redact shows, found the slow way from its definition, for text free of key-shaped words: each
+ * whole occurrence of a secret of four characters or more, and each run of ten characters of the
+ * text that the secret also holds, covered; each stretch of covered characters shown as one
+ * "[redacted]".
+ */
+function shownSlowly(text: string, secrets: readonly string[]): string {
+  const covered = Array.from({ length: text.length }, () => false);
+  const cover = (from: number, length: number) => covered.fill(true, from, from + length);
+  for (const secret of secrets.filter((value) => value.length >= 4)) {
+    for (let at = 0; at + secret.length <= text.length; at++) if (text.startsWith(secret, at)) cover(at, secret.length);
+    for (let at = 0; at + 10 <= text.length; at++) if (secret.includes(text.slice(at, at + 10))) cover(at, 10);
+  }
+  let shown = "";
+  for (let at = 0; at < text.length; at++) {
+    if (!covered[at]) shown += text[at];
+    else if (at === 0 || !covered[at - 1]) shown += "[redacted]";
+  }
+  return shown;
+}
+
 describe("redaction", () => {
+  it("covers exactly what a secret's occurrences and shared runs of ten cover, no more and no less", () => {
+    // Two letters, so that texts and secrets share runs and repeat themselves (the cases where a
+    // search that skips ahead can miss or misplace an occurrence); no prefix, star or dash, so
+    // only the secrets decide.
+    const twoLetters = (maxLength: number) => fc.string({ unit: fc.constantFrom("a", "b"), maxLength });
+    const piece = fc.oneof(
+      fc.string({ unit: fc.constantFrom("a", "b", "c", " "), maxLength: 12 }),
+      fc.record({ secret: fc.nat(), from: fc.nat(), length: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(twoLetters(16), { minLength: 1, maxLength: 3 }),
+        fc.array(piece, { maxLength: 6 }),
+        (secrets, pieces) => {
+          const text = pieces
+            .map((part) => {
+              if (typeof part === "string") return part;
+              const secret = secrets[part.secret % secrets.length] as string;
+              const from = part.from % (secret.length + 1);
+              return secret.slice(from, from + (part.length % (secret.length + 1)));
+            })
+            .join("");
+          assert.equal(redact(text, secrets), shownSlowly(text, secrets), JSON.stringify({ text, secrets }));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("tells runs that only share the rolling hash apart from runs that are the same", () => {
+    // The module indexes runs of ten by a polynomial hash (base 257, 32 bits). These two runs
+    // differ in their last two characters by +1 × 257 and -257 × 1, so their hashes are equal:
+    // the secret's first run matches the text's only by hash, its last run matches it truly.
+    const run = "xxxxxxxxa\u012c";
+    const sameHash = "xxxxxxxxb+";
+    assert.equal(redact(`seen ${run} here`, [`${sameHash}${run}`]), "seen [redacted] here");
+    assert.equal(redact(`seen ${sameHash} here`, [`zz${run}`]), `seen ${sameHash} here`);
+    // A run whose hash is 0, the value a hash reading past the end of a string comes to
+    // (charCodeAt gives NaN, and NaN | 0 is 0), so a scan that went one run too far would match it
+    // against a secret's last nine characters: a secret ending in its first nine shares no run of
+    // ten with it, and nothing of it is hidden.
+    const hashZero = "zeacaaaa\u63de\u01fb";
+    assert.equal(redact(`seen ${hashZero} here`, [`q${hashZero.slice(0, 9)}`]), `seen ${hashZero} here`);
+    // A secret shorter than ten has no run of ten, only its occurrences: four characters hidden.
+    assert.equal(redact(`seen ${hashZero} here`, [hashZero.slice(0, 4)]), `seen [redacted]${hashZero.slice(4)} here`);
+  });
+
   it("leaves no run of ten characters of any secret, whatever surrounds the secrets and however often they come", () => {
     // A piece of the text: filler (spaces, stars and brackets included), or a run of a secret.
     const piece = fc.oneof(
@@ -102,9 +170,11 @@ describe("redaction", () => {
       kept("y".repeat(KEPT_CHARACTERS + 1)),
       `${"y".repeat(KEPT_CHARACTERS)}… (truncated, ${KEPT_CHARACTERS + 1} characters in all)`,
     );
-    // Never half of a character written as a surrogate pair.
-    const cut = kept(`${"z".repeat(KEPT_CHARACTERS - 1)}😀😀`);
+    // Never half of a character written as a surrogate pair; a pair elsewhere changes nothing.
+    const cut = kept(`${"z".repeat(KEPT_CHARACTERS - 1)}😀zz`);
     assert.ok(cut.startsWith(`${"z".repeat(KEPT_CHARACTERS - 1)}… (truncated`), cut.slice(KEPT_CHARACTERS - 2));
+    const early = kept(`😀${"z".repeat(KEPT_CHARACTERS)}`);
+    assert.ok(early.startsWith(`😀${"z".repeat(KEPT_CHARACTERS - 2)}… (truncated`), early.slice(KEPT_CHARACTERS - 2));
   });
 
   it("shows a base URL as its scheme and host only, and /v1, never a path, query or user that may hold a token", () => {

@@ -50,6 +50,13 @@ describe("retry", () => {
       "a-5",
       "5z",
       `1${"0".repeat(400)}`,
+      // Dates in no HTTP date form: something before the day's name, or a zone other than GMT.
+      "next Thu, 01 Jan 2026 00:00:07 GMT",
+      "xThu, 01 Jan 2026 00:00:07 GMT",
+      "Thu, 01 Jan 2026 00:00:07 GMT+0100",
+      "Thu, 01 Jan 2026 00:00:07 +0100",
+      "Thu Jan  1 00:00:07 2026 +0100",
+      "Thu Jan  1 00:00:07 2026 PST",
     ]) {
       assert.equal(retryAfterMs(apiError(429, { "retry-after": value }), now), undefined, JSON.stringify(value));
       // A malformed retry-after-ms leaves Retry-After to decide.
@@ -64,6 +71,7 @@ describe("retry", () => {
       "Thu, 01 Jan 2026 00:00:07 GMT",
       "Thursday, 01-Jan-26 00:00:07 GMT",
       "Thu Jan  1 00:00:07 2026",
+      " thu, 01 jan 2026 00:00:07 gmt ",
     ]) {
       assert.equal(retryAfterMs(apiError(429, { "retry-after": date }), now), 7000, date);
     }
