@@ -17,6 +17,25 @@ function shownRun(text: string, value: string): string | undefined {
   return undefined;
 }
 
+/** Where a piece of a test's text comes from one of its secrets: which, from where, how long. */
+const stretch = fc.record({ secret: fc.nat(), from: fc.nat(), length: fc.nat() });
+
+/** The text that pieces make: text as it is, and stretches of the secrets `shortest` characters long or more. */
+function textOf(
+  pieces: ReadonlyArray<string | { secret: number; from: number; length: number }>,
+  secrets: readonly string[],
+  shortest: number,
+) {
+  return pieces
+    .map((part) => {
+      if (typeof part === "string") return part;
+      const secret = secrets[part.secret % secrets.length] as string;
+      const from = part.from % (secret.length - shortest + 1);
+      return secret.slice(from, from + shortest + (part.length % (secret.length - shortest + 1 - from)));
+    })
+    .join("");
+}
+
 /**
  * What redact shows, found the slow way from its definition, for text free of key-shaped words: each
  * whole occurrence of a secret of four characters or more, and each run of ten characters of the
@@ -44,23 +63,13 @@ describe("redaction", () => {
     // search that skips ahead can miss or misplace an occurrence); no prefix, star or dash, so
     // only the secrets decide.
     const twoLetters = (maxLength: number) => fc.string({ unit: fc.constantFrom("a", "b"), maxLength });
-    const piece = fc.oneof(
-      fc.string({ unit: fc.constantFrom("a", "b", "c", " "), maxLength: 12 }),
-      fc.record({ secret: fc.nat(), from: fc.nat(), length: fc.nat() }),
-    );
+    const piece = fc.oneof(fc.string({ unit: fc.constantFrom("a", "b", "c", " "), maxLength: 12 }), stretch);
     fc.assert(
       fc.property(
         fc.array(twoLetters(16), { minLength: 1, maxLength: 3 }),
         fc.array(piece, { maxLength: 6 }),
         (secrets, pieces) => {
-          const text = pieces
-            .map((part) => {
-              if (typeof part === "string") return part;
-              const secret = secrets[part.secret % secrets.length] as string;
-              const from = part.from % (secret.length + 1);
-              return secret.slice(from, from + (part.length % (secret.length + 1)));
-            })
-            .join("");
+          const text = textOf(pieces, secrets, 0);
           assert.equal(redact(text, secrets), shownSlowly(text, secrets), JSON.stringify({ text, secrets }));
         },
       ),
@@ -91,21 +100,14 @@ describe("redaction", () => {
     const piece = fc.oneof(
       fc.string({ maxLength: 30 }),
       fc.constantFrom(" ", "****", "***", "sk-", "[redacted]", "\n"),
-      fc.record({ secret: fc.nat(), from: fc.nat(), length: fc.nat() }),
+      stretch,
     );
     fc.assert(
       fc.property(
         fc.array(secretText(), { minLength: 1, maxLength: 3 }),
         fc.array(piece, { maxLength: 20 }),
         (secrets, pieces) => {
-          const text = pieces
-            .map((part) => {
-              if (typeof part === "string") return part;
-              const secret = secrets[part.secret % secrets.length] as string;
-              const from = part.from % (secret.length - 9);
-              return secret.slice(from, from + 10 + (part.length % (secret.length - 9 - from)));
-            })
-            .join("");
+          const text = textOf(pieces, secrets, 10);
           const shown = redact(text, secrets);
           for (const secret of secrets) {
             const run = shownRun(shown, secret);
