@@ -74,13 +74,17 @@ export class AttemptsFailed extends Error {
 const DECIMAL = /^\s*\d+(\.\d+)?\s*$/;
 
 /**
- * RFC 9110's HTTP date forms, from the day's name to the end: IMF-fixdate and the older RFC 850 form
- * ("Thu, 01 Jan 2026 …", "Thursday, 01-Jan-26 …") end in GMT; asctime ("Thu Jan  1 … 2026") ends in
- * the year and means GMT without saying so, where Date.parse alone would read it as local time.
- * Date.parse alone also reads "-5" or "in 5" as a day in 2001, so a date must have a form first.
+ * RFC 9110's three HTTP date forms, exactly (section 5.6.7): IMF-fixdate and the obsolete RFC 850
+ * form end in GMT; asctime means GMT without saying so, where Date.parse alone would read it as
+ * local time. Anything else, a date in another zone included, is not a wait the server asked for
+ * (and Date.parse alone reads "-5" or "in 5" as a day in 2001).
  */
-const GMT_DATE = /^\s*(mon|tue|wed|thu|fri|sat|sun)[a-z]*,\s.*\sGMT\s*$/i;
-const ASCTIME_DATE = /^\s*(mon|tue|wed|thu|fri|sat|sun)\s.*\s\d{4}\s*$/i;
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const RFC850_DATE =
+  /^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d{2}-(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)-\d{2} \d{2}:\d{2}:\d{2} GMT$/;
+const ASCTIME_DATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
 
 /** The number a header holds, when it is a plain decimal a wait can last. */
 function decimal(text: string): number | undefined {
@@ -90,8 +94,8 @@ function decimal(text: string): number | undefined {
 
 /**
  * The wait the server asked for, from retry-after-ms or Retry-After (seconds or an HTTP date), or
- * undefined when neither holds one: a malformed value ("-5", "", "soon", "1e999", a date in another
- * zone) is ignored, and the usual backoff applies.
+ * undefined when neither holds one: a malformed value ("-5", "", "soon", "1e999", a date in none
+ * of the three forms) is ignored, and the usual backoff applies.
  */
 export function retryAfterMs(error: unknown, nowMs: number): number | undefined {
   if (!(error instanceof APIError) || !error.headers) return undefined;
@@ -100,11 +104,12 @@ export function retryAfterMs(error: unknown, nowMs: number): number | undefined 
   const header = error.headers.get("retry-after") ?? "";
   const seconds = decimal(header);
   if (seconds !== undefined) return seconds * 1000;
-  const date = GMT_DATE.test(header)
-    ? Date.parse(header)
-    : ASCTIME_DATE.test(header)
-      ? Date.parse(`${header} GMT`)
-      : Number.NaN;
+  const date =
+    IMF_FIXDATE.test(header) || RFC850_DATE.test(header)
+      ? Date.parse(header)
+      : ASCTIME_DATE.test(header)
+        ? Date.parse(`${header} GMT`)
+        : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 

@@ -91,7 +91,8 @@ describe("redaction", () => {
     // ten with it, and nothing of it is hidden.
     const hashZero = "zeacaaaa\u63de\u01fb";
     assert.equal(redact(`seen ${hashZero} here`, [`q${hashZero.slice(0, 9)}`]), `seen ${hashZero} here`);
-    // A secret shorter than ten has no run of ten, only its occurrences: four characters hidden.
+    // A secret shorter than ten has no run of ten, only its occurrences, though a hash over its
+    // first ten would read past its end and come to 0 too, this run's hash: four characters hidden.
     assert.equal(redact(`seen ${hashZero} here`, [hashZero.slice(0, 4)]), `seen [redacted]${hashZero.slice(4)} here`);
   });
 

@@ -50,13 +50,12 @@ describe("retry", () => {
       "a-5",
       "5z",
       `1${"0".repeat(400)}`,
-      // Dates in no HTTP date form: something before the day's name, or a zone other than GMT.
-      "next Thu, 01 Jan 2026 00:00:07 GMT",
-      "xThu, 01 Jan 2026 00:00:07 GMT",
-      "Thu, 01 Jan 2026 00:00:07 GMT+0100",
+      // Dates in none of the HTTP date forms: another zone, or another way of writing one.
       "Thu, 01 Jan 2026 00:00:07 +0100",
-      "Thu Jan  1 00:00:07 2026 +0100",
-      "Thu Jan  1 00:00:07 2026 PST",
+      "Thu, 01 Jan 2026 00:00:07 UTC",
+      "Thu Jan  1 00:00:07 PST 2026",
+      "Thu Jan  1 00:00:07 2026 GMT",
+      "thu, 01 jan 2026 00:00:07 gmt",
     ]) {
       assert.equal(retryAfterMs(apiError(429, { "retry-after": value }), now), undefined, JSON.stringify(value));
       // A malformed retry-after-ms leaves Retry-After to decide.
@@ -66,14 +65,33 @@ describe("retry", () => {
     assert.equal(retryAfterMs(apiError(429, { "retry-after": "1.25" }), now), 1250);
     assert.equal(retryAfterMs(apiError(429, { "retry-after-ms": "12.75" }), now), 12.75);
     assert.equal(retryAfterMs(apiError(429, { "retry-after": "Wed, 31 Dec 2025 23:59:00 GMT" }), now), 0);
-    // The three forms of an HTTP date (RFC 9110): IMF-fixdate, RFC 850 and asctime.
-    for (const date of [
-      "Thu, 01 Jan 2026 00:00:07 GMT",
-      "Thursday, 01-Jan-26 00:00:07 GMT",
-      "Thu Jan  1 00:00:07 2026",
-      " thu, 01 jan 2026 00:00:07 gmt ",
-    ]) {
-      assert.equal(retryAfterMs(apiError(429, { "retry-after": date }), now), 7000, date);
+  });
+
+  it("reads an HTTP date in each of RFC 9110's three forms as GMT, and nothing that differs from them", () => {
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    const waitFor = (value: string) => retryAfterMs(apiError(429, { "retry-after": value }), now);
+    // asctime names no zone: read on a machine east of Greenwich, it must still mean GMT.
+    const zone = process.env.TZ;
+    process.env.TZ = "Asia/Tokyo";
+    try {
+      for (const date of [
+        "Thu, 01 Jan 2026 00:00:07 GMT",
+        "Thursday, 01-Jan-26 00:00:07 GMT",
+        "Thu Jan  1 00:00:07 2026",
+      ]) {
+        assert.equal(waitFor(date), 7000, date);
+        // One character fewer anywhere, or one more before or after, is no longer that form.
+        for (let at = 0; at < date.length; at++) {
+          const shorter = date.slice(0, at) + date.slice(at + 1);
+          assert.equal(waitFor(shorter), undefined, JSON.stringify(shorter));
+        }
+        for (const longer of [`x${date}`, `${date}x`, `${date}+0100`, `${date} PST`]) {
+          assert.equal(waitFor(longer), undefined, JSON.stringify(longer));
+        }
+      }
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
     }
   });
 
