@@ -221,6 +221,8 @@ describe("redaction", () => {
     const key = "sk-proj-canary-5f0e8c1d2b3a49786";
     assert.equal(redact("key proj-canary-5f0e8c1d2b3a49786 given", [key]), "key proj-[redacted] given");
     assert.equal(redact("tail 5f0e8c1d2b3a49786.", [key]), "tail [redacted].");
+    // The prefix is not part of a secret's runs: another key with the same start is a key, hidden whole.
+    assert.equal(redact("other sk-abcdefgXYZ", ["sk-abcdefghijklmn"]), "other sk-[redacted]");
     assert.equal(redact("masked pro********9786 and proj-********9786", []), "masked [redacted] and [redacted]");
   });
 
@@ -275,6 +277,9 @@ describe("redaction", () => {
     assert.equal(redact("plain text", ["", "zzzz"]), "plain text");
     assert.equal(redact("abcdefgh first", ["abcdefgh"]), "[redacted] first");
     assert.equal(redact("code abcd here", ["abcd"]), "code [redacted] here");
+    // A short secret that overlaps itself: found after a false start, and where two occurrences share characters.
+    assert.equal(redact("ababaa", ["abaa"]), "ab[redacted]");
+    assert.equal(redact("abaabaa", ["abaa"]), "[redacted]");
     assert.equal(redact("ends with 3456789abcde", [secret]), "ends with [redacted]");
     // Ten characters after a known prefix are a fragment already.
     assert.equal(redact("tail 0123456789", ["sk-0123456789"]), "tail [redacted]");
