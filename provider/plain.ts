@@ -1,8 +1,8 @@
 /**
  * check's inputs read once into plain data. Direct callers of `pulumi-chatkit/provider` may pass
  * any object: one whose getter throws, a revoked Proxy, a Proxy whose traps throw, a cycle. The
- * copy holds only own enumerable string keys, arrays and primitives, so everything check does
- * afterwards runs without calling the caller's code again. Whatever cannot be read is reported by
+ * copy holds only own enumerable string keys, arrays, primitives and, for a function, a stand-in of
+ * its own, so everything check does afterwards runs without calling the caller's code again. Whatever cannot be read is reported by
  * its path, with no part of what it threw (that text could be anything, a secret included).
  */
 
@@ -13,6 +13,8 @@ export interface Unreadable {
 
 /** Deeper than any input can be; an object that goes on forever (a getter making a new one each time) ends here. */
 const MAX_DEPTH = 64;
+
+const standInFunction = () => undefined;
 
 const UNREADABLE =
   "could not be read: reading it threw an error (a getter, or a Proxy that is revoked or whose traps throw)";
@@ -30,7 +32,9 @@ export function readPlain(value: unknown): { value: unknown; unreadable: Unreada
       unreadable.push({ path, reason: UNREADABLE });
       return undefined;
     }
-    // Functions are kept as they are: check only looks at their kind.
+    // check only looks at a function's kind, and the caller's may be a Proxy that throws on any
+    // touch: a function of our own stands in for it.
+    if (typeof current === "function") return standInFunction;
     if (current === null || typeof current !== "object") return current;
     if (onPath.has(current)) {
       unreadable.push({ path, reason: "refers back to an object that holds it (a cycle): inputs must be plain data" });

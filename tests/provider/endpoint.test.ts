@@ -35,6 +35,9 @@ describe("endpoint: where a session lives", () => {
       [{ ...recorded, baseUrl: 5 }, /baseUrl is missing or not text/],
       [{ ...recorded, keyFingerprint: null }, /keyFingerprint is missing or not 12 hex digits/],
       [{ ...recorded, keyFingerprint: "sk-0123456789" }, /keyFingerprint is missing or not 12 hex digits/],
+      [{ ...recorded, keyFingerprint: `x${recorded.keyFingerprint}` }, /keyFingerprint is missing or not 12/],
+      [{ ...recorded, keyFingerprint: `${recorded.keyFingerprint}0` }, /keyFingerprint is missing or not 12/],
+      [{ ...recorded, baseUrl: "" }, /baseUrl is missing or not text/],
       [{ ...recorded, organization: 5 }, /organization is missing, or neither text nor null/],
       [{ ...recorded, project: { id: "p" } }, /project is missing, or neither text nor null/],
       [{ baseUrl: recorded.baseUrl, keyFingerprint: recorded.keyFingerprint }, /organization is missing/],
@@ -177,5 +180,11 @@ describe("delete with a recorded apiEndpoint of any shape", function () {
     await lifecycle(CREATED_WITH).delete(ID, state(endpointWith(CREATED_WITH)));
     // Keys this version does not write do not make a record unreadable.
     await lifecycle(CREATED_WITH).delete(ID, state({ ...endpointWith(CREATED_WITH), region: "eu" }));
+  });
+
+  it("never shows the key in the refusal, even where the state holds it in place of the expiry", async () => {
+    const key = "proxy-issued-key-0123456789abcdef";
+    const error = await rejection(lifecycle(key).delete(ID, { ...state(null), expiresAt: key }));
+    assert.match(error.message, /its expiresAt, \[redacted\], is the API's time/);
   });
 });

@@ -30,6 +30,13 @@ const HOSTILE: Record<string, () => unknown> = {
   "an object whose toJSON, toString and valueOf throw": () => ({ toJSON: fail, toString: fail, valueOf: fail }),
   "an object whose Symbol.toPrimitive throws": () => ({ [Symbol.toPrimitive]: fail }),
   "a function whose toString throws": () => Object.assign(() => {}, { toString: fail }),
+  "a revoked Proxy of a function": () => {
+    const { proxy, revoke } = Proxy.revocable(() => {}, {});
+    revoke();
+    return proxy;
+  },
+  "a Proxy of a function whose every trap throws": () =>
+    new Proxy(() => {}, { get: fail, has: fail, ownKeys: fail, getPrototypeOf: fail, getOwnPropertyDescriptor: fail }),
   "a cycle": () => {
     const cycle: Record<string, unknown> = { id: "wf_1" };
     cycle.self = cycle;
@@ -123,14 +130,19 @@ describe("check never throws, whatever object it is given in-process", () => {
 
   it("names where each hostile object is, and what it is", async () => {
     for (const [name, make] of Object.entries(HOSTILE)) {
-      const { failures } = await lifecycle().check({}, { user: "u", workflow: make() } as never);
-      assert.ok(failures && failures.length > 0, name);
-      assert.ok(
-        failures.every(
-          (failure) => failure.property.startsWith("workflow") && failure.reason.startsWith(failure.property),
-        ),
-        `${name}: ${JSON.stringify(failures)}`,
-      );
+      for (const [where, news] of [
+        ["workflow", { user: "u", workflow: make() }],
+        ["user", { user: make(), workflow: { id: "wf_1" } }],
+      ] as const) {
+        const { failures } = await lifecycle().check({}, news as never);
+        assert.ok(failures && failures.length > 0, name);
+        assert.ok(
+          failures.every(
+            (failure) => failure.property.startsWith(where) && failure.reason.startsWith(failure.property),
+          ),
+          `${name} as ${where}: ${JSON.stringify(failures)}`,
+        );
+      }
     }
     const failuresOf = async (news: unknown) => (await lifecycle().check({}, news as never)).failures;
     assert.deepEqual(await failuresOf(HOSTILE["a revoked Proxy"]!()), [

@@ -220,5 +220,10 @@ describe("provider/nativeProvider: the lifecycle served as chatkit:index:Session
       provider.delete("cksess_doesnotexist", URN, { user: "u" }),
       /apiEndpoint\) cannot be read: it is missing/,
     );
+    // A record that is there but malformed is told as what is wrong with it.
+    await assert.rejects(
+      provider.delete("cksess_doesnotexist", URN, { user: "u", apiEndpoint: { baseUrl: "" } }),
+      /apiEndpoint\) cannot be read: its baseUrl is missing or not text/,
+    );
   });
 });

@@ -17,7 +17,13 @@ const ROOT = path.resolve(__dirname, "../../..");
 let schema: ReturnType<typeof packageSchema>;
 let session: ReturnType<typeof packageSchema>["resources"][typeof SESSION_TYPE];
 
-type Property = { type?: string; $ref?: string; oneOf?: Property[]; additionalProperties?: Property };
+type Property = {
+  type?: string;
+  $ref?: string;
+  oneOf?: Property[];
+  additionalProperties?: Property;
+  description?: string;
+};
 
 /** The object type a property refers to, followed through the package's types. */
 function objectType(property: Property | undefined) {
@@ -25,21 +31,27 @@ function objectType(property: Property | undefined) {
   return ref ? schema.types[ref.replace("#/types/", "")] : undefined;
 }
 
-/** Every key path of a zod object, nested objects included, with the JSON type zod gives it. */
-function zodPaths(object: z.ZodType, prefix: string[] = []): Array<[string[], string]> {
+/** Every key path of a zod object, nested objects included, with the JSON type and the description zod gives it. */
+function zodPaths(object: z.ZodType, prefix: string[] = []): Array<[string[], string, string | undefined]> {
   const json = z.toJSONSchema(object, { io: "input", unrepresentable: "any" }) as any;
-  const walk = (node: any, path: string[]): Array<[string[], string]> => {
+  const walk = (node: any, path: string[]): Array<[string[], string, string | undefined]> => {
     const type = node.type ?? "any";
-    const here: Array<[string[], string]> = path.length > 0 ? [[path, type]] : [];
+    const here: Array<[string[], string, string | undefined]> = path.length > 0 ? [[path, type, node.description]] : [];
     if (node.type !== "object" || !node.properties) return here;
     return [...here, ...Object.entries(node.properties).flatMap(([key, child]) => walk(child, [...path, key]))];
   };
   return walk(json, prefix);
 }
 
-function schemaTypeAt(path: string[], properties: Record<string, Property>): string | undefined {
+/** The property at a key path, followed through the package's object types. */
+function propertyAt(path: string[], properties: Record<string, Property>): Property | undefined {
   let current: Property | undefined = properties[path[0]!];
   for (const key of path.slice(1)) current = objectType(current)?.properties[key];
+  return current;
+}
+
+function schemaTypeAt(path: string[], properties: Record<string, Property>): string | undefined {
+  const current = propertyAt(path, properties);
   if (!current) return undefined;
   if (current.$ref === "pulumi.json#/Any") return "any";
   if (current.$ref || current.oneOf) return "object";
@@ -62,12 +74,14 @@ describe("provider/packageSchema: the package schema, derived from the one decla
     assert.deepEqual(Object.keys(schema.resources), ["chatkit:index:Session"]);
   });
 
-  it("has every input of the zod schema at its path, with the same type", () => {
+  it("has every input of the zod schema at its path, with the same type and description", () => {
     const paths = zodPaths(sessionInputsSchema);
     assert.ok(paths.length > 15);
-    for (const [path, type] of paths) {
+    assert.ok(paths.filter(([path, , description]) => path.length > 1 && description).length >= 3);
+    for (const [path, type, description] of paths) {
       const expected = path.join(".") === "expiresAfter" ? "object" : type;
       assert.equal(schemaTypeAt(path, session.inputProperties), expected, path.join("."));
+      assert.equal(propertyAt(path, session.inputProperties)?.description, description, path.join("."));
     }
   });
 

@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import * as path from "node:path";
 import * as fc from "fast-check";
+import { SessionProvider } from "../../provider/lifecycle";
 import { recordedSession } from "../../provider/recordedState";
 
 /** Instants from 2001 to 2099, in whole milliseconds. */
@@ -57,7 +56,7 @@ describe("recorded times read the same in every time zone", () => {
     assert.equal(recordedSession({ expiresAt: "soon" }).expiresAtProblem, undefined);
   });
 
-  it("makes the same decision in Los Angeles, Honolulu, UTC and Tokyo: a zone-less expiry is unknown, so the next up renews", () => {
+  it("makes the same decision in Los Angeles, Honolulu, UTC and Tokyo: a zone-less expiry is unknown, so the next up renews", async () => {
     // A session that expired two hours ago, its expiry written by hand in UTC without saying so.
     const nowMs = Date.UTC(2026, 11, 2, 15, 0, 0);
     const expiredMs = nowMs - 2 * 3600_000;
@@ -66,27 +65,30 @@ describe("recorded times read the same in every time zone", () => {
       zoned: new Date(expiredMs).toISOString(),
       liveZoned: withZone(nowMs + 5 * 60_000, -8 * 60),
     };
-    const lifecycle = path.resolve(__dirname, "../../provider/lifecycle.js");
-    const script = `
-      const { SessionProvider } = require(${JSON.stringify(lifecycle)});
-      const warnings = [];
-      const provider = new SessionProvider({ env: {}, now: () => ${nowMs}, warn: (w) => warnings.push(w) });
+    // Node reads a change of TZ at once: the same process decides in each zone in turn.
+    const decide = async (zone: string) => {
+      const warnings: string[] = [];
+      const provider = new SessionProvider({ env: {}, now: () => nowMs, warn: (warning) => warnings.push(warning) });
       const inputs = { user: "u", workflow: { id: "wf_1" } };
-      (async () => {
-        const decisions = {};
-        for (const [name, expiresAt] of Object.entries(${JSON.stringify(states)})) {
+      const decisions: Record<string, unknown> = {};
+      const given = process.env.TZ;
+      process.env.TZ = zone;
+      try {
+        for (const [name, expiresAt] of Object.entries(states)) {
           const state = { ...inputs, status: "active", expiresAt, apiClockOffset: 0 };
           const diff = await provider.diff("cksess_tz", state, inputs);
           const read = await provider.read("cksess_tz", state);
-          decisions[name] = { replaces: diff.replaces, status: read.props.status, expiresAt: read.props.expiresAt };
+          decisions[name] = { replaces: diff.replaces, status: read.props?.status, expiresAt: read.props?.expiresAt };
         }
-        process.stdout.write(JSON.stringify({ decisions, warnings }));
-      })();
-    `;
-    const results = ["America/Los_Angeles", "Pacific/Honolulu", "UTC", "Asia/Tokyo"].map((zone) => ({
-      zone,
-      ...JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { ...process.env, TZ: zone } }).toString()),
-    }));
+      } finally {
+        if (given === undefined) delete process.env.TZ;
+        else process.env.TZ = given;
+      }
+      return { zone, decisions, warnings };
+    };
+    const results = [];
+    for (const zone of ["America/Los_Angeles", "Pacific/Honolulu", "UTC", "Asia/Tokyo"])
+      results.push(await decide(zone));
     for (const { zone, decisions, warnings } of results) {
       assert.deepEqual(
         decisions,
@@ -98,8 +100,8 @@ describe("recorded times read the same in every time zone", () => {
         zone,
       );
       assert.equal(warnings.length, 1, zone);
-      assert.match(warnings[0], /records its expiresAt as a date that is not ISO 8601 with a time zone/, zone);
-      assert.match(warnings[0], /the next pulumi up replaces it/, zone);
+      assert.match(warnings[0] ?? "", /records its expiresAt as a date that is not ISO 8601 with a time zone/, zone);
+      assert.match(warnings[0] ?? "", /the next pulumi up replaces it/, zone);
     }
   });
 });

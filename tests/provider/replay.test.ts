@@ -84,6 +84,23 @@ describe("a replayed create answer (a caching gateway)", function () {
     assertRefusedReplay(await rejection(again.create(inputs)), /session cksess_in_state was already known/);
   });
 
+  it("knows a session it read from a state (refresh) or cancelled (destroy), and refuses an answer naming it", async () => {
+    const state = { ...inputs, status: "active", expiresAt: nowSeconds() + LIFETIME };
+    for (const meet of ["read", "delete"] as const) {
+      const id = `cksess_${meet}_earlier`;
+      const provider = await lifecycle();
+      if (meet === "read") await provider.read(id, state);
+      else {
+        scripted.script.push({ acts: true, body: sessionJson({ id, status: "cancelled" }) });
+        await provider.delete(id, state);
+      }
+      scripted.script.push({ body: answerFrom(0, id), headers: { date: httpDate(0) } });
+      const error = await rejection(provider.create(inputs));
+      assert.match(error.message, /not the API's answer to this request but an old one replayed/, meet);
+      assert.match(error.message, new RegExp(`session ${id} was already known to this process`), meet);
+    }
+  });
+
   it("records a fresh answer as before, through a cache that says it held it for no time", async () => {
     scripted.script = [{ acts: true, body: answerFrom(1), headers: { age: "0" } }];
     const { id, outs } = await (await lifecycle()).create(inputs);

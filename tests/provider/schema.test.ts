@@ -594,3 +594,28 @@ describe("check: the exact wording of failures", () => {
     );
   });
 });
+
+/** An object with an own key named __proto__, as JSON.parse makes one. */
+const withProtoKey = (rest: Record<string, string> = {}) => ({ ...JSON.parse('{"__proto__":"1"}'), ...rest });
+
+describe("check refuses a __proto__ key for direct callers too", () => {
+  it("names the property, the rule and the key", async () => {
+    const provider = new SessionProvider({ env: {} });
+    const { failures } = await provider.check(
+      {},
+      { user: "u", workflow: { id: "wf_1", stateVariables: withProtoKey() }, triggers: withProtoKey({ run: "1" }) },
+    );
+    assert.deepEqual(failures, [
+      {
+        property: "triggers.__proto__",
+        reason:
+          'triggers must not have the key "__proto__": Pulumi drops it without a word when it sends the inputs to the provider, so the trigger would never be recorded, and changing it would never replace the session; rename the key',
+      },
+      {
+        property: "workflow.stateVariables.__proto__",
+        reason:
+          'workflow.stateVariables must not have the key "__proto__": Pulumi drops it without a word when it sends the inputs to the provider, so the variable would never be sent to the workflow; rename the key',
+      },
+    ]);
+  });
+});

@@ -182,7 +182,7 @@ describe("settings", () => {
   });
 
   it("says where to set a key when none is found", () => {
-    assert.throws(() => resolveSettings({}, {}), MissingApiKeyError);
+    assert.throws(() => resolveSettings({}, {}), { name: "MissingApiKeyError", constructor: MissingApiKeyError });
     assert.throws(() => resolveSettings({}, { OPENAI_API_KEY: "" }), /chatkit:apiKey/);
   });
 
@@ -387,6 +387,23 @@ describe("settings: no error text shows a key or the credentials of a URL", () =
       assert.ok(message.includes(setting), message);
       assert.ok(!message.includes("ABCDEFGHIJ"), message);
     }
+  });
+
+  it("shows a refused number of up to 9 characters, and only describes a longer one, which may be pasted from elsewhere", () => {
+    assert.match(
+      failure(() => readStackSettings(reader({ "chatkit:maxRetries": "12345678x" }))),
+      /, got "12345678x"$/,
+    );
+    assert.match(
+      failure(() => readStackSettings(reader({ "chatkit:maxRetries": "123456789x" }))),
+      /, got a string of 10 characters \(not shown here\)$/,
+    );
+    // A key short enough to be shown there is still never shown.
+    const shortKey = "k3y-1234";
+    const message = failure(() =>
+      readStackSettings(reader({ "chatkit:apiKey": shortKey, "chatkit:maxRetries": shortKey })),
+    );
+    assert.match(message, /, got "\[redacted\]"$/);
   });
 
   it("never shows the configured key, whatever its shape, in another setting's error (fast-check)", () => {

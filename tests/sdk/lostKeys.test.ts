@@ -114,25 +114,3 @@ describe("ChatKitSession refuses keys Pulumi would lose on the way to the provid
     assert.deepEqual(registrations[0]?.inputs.triggers, { toString: "2" });
   });
 });
-
-describe("check refuses a __proto__ key for direct callers too", () => {
-  it("names the property, the rule and the key", async () => {
-    const provider = new SessionProvider({ env: {} });
-    const { failures } = await provider.check(
-      {},
-      { user: "u", workflow: { id: "wf_1", stateVariables: withProtoKey() }, triggers: withProtoKey({ run: "1" }) },
-    );
-    assert.deepEqual(failures, [
-      {
-        property: "triggers.__proto__",
-        reason:
-          'triggers must not have the key "__proto__": Pulumi drops it without a word when it sends the inputs to the provider, so the trigger would never be recorded, and changing it would never replace the session; rename the key',
-      },
-      {
-        property: "workflow.stateVariables.__proto__",
-        reason:
-          'workflow.stateVariables must not have the key "__proto__": Pulumi drops it without a word when it sends the inputs to the provider, so the variable would never be sent to the workflow; rename the key',
-      },
-    ]);
-  });
-});
