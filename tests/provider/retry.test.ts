@@ -78,12 +78,18 @@ describe("retry", () => {
         "Thu, 01 Jan 2026 00:00:07 GMT",
         "Thursday, 01-Jan-26 00:00:07 GMT",
         "Thu Jan  1 00:00:07 2026",
+        "Thu Jan 01 00:00:07 2026",
       ]) {
         assert.equal(waitFor(date), 7000, date);
-        // One character fewer anywhere, or one more before or after, is no longer that form.
+        // One character fewer anywhere, one digit more anywhere, or anything before or after, is
+        // no longer that form.
         for (let at = 0; at < date.length; at++) {
           const shorter = date.slice(0, at) + date.slice(at + 1);
           assert.equal(waitFor(shorter), undefined, JSON.stringify(shorter));
+        }
+        for (let at = 0; at <= date.length; at++) {
+          const longer = `${date.slice(0, at)}0${date.slice(at)}`;
+          assert.equal(waitFor(longer), undefined, JSON.stringify(longer));
         }
         for (const longer of [`x${date}`, `${date}x`, `${date}+0100`, `${date} PST`]) {
           assert.equal(waitFor(longer), undefined, JSON.stringify(longer));
