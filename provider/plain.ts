@@ -2,8 +2,9 @@
  * check's inputs read once into plain data. Direct callers of `pulumi-chatkit/provider` may pass
  * any object: one whose getter throws, a revoked Proxy, a Proxy whose traps throw, a cycle. The
  * copy holds only own enumerable string keys, arrays, primitives and, for a function, a stand-in of
- * its own, so everything check does afterwards runs without calling the caller's code again. Whatever cannot be read is reported by
- * its path, with no part of what it threw (that text could be anything, a secret included).
+ * its own, so everything check does afterwards runs without calling the caller's code again.
+ * Whatever cannot be read is reported by its path, with no part of what it threw (that text could
+ * be anything, a secret included).
  */
 
 export interface Unreadable {
