@@ -15,7 +15,11 @@ export interface Unreadable {
 /** Deeper than any input can be; an object that goes on forever (a getter making a new one each time) ends here. */
 const MAX_DEPTH = 64;
 
-const standInFunction = () => undefined;
+/**
+ * Frozen, so that no caller can change it through the inputs check returns; no length, so that a
+ * text's length rule says nothing of it beside the refusal of its kind.
+ */
+const standInFunction = Object.freeze(Object.defineProperty(() => undefined, "length", { value: undefined }));
 
 const UNREADABLE =
   "could not be read: reading it threw an error (a getter, or a Proxy that is revoked or whose traps throw)";

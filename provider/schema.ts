@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULTS } from "./normalize";
+import { kept } from "./redaction";
 import { expandShorthands } from "./shorthands";
 import { isUnknownAt, valueAt } from "./unknown";
 
@@ -214,13 +215,13 @@ const KNOWN_MISTAKES: Record<string, string> = {
   maxRequestsPer1Minute: "belongs under rateLimits: use rateLimits.maxRequestsPer1Minute",
 };
 
-/** Formats a path as users write it: workflow.stateVariables.tier, or ["a key"] where needed. */
+/** Formats a path as users write it: workflow.stateVariables.tier, or ["a key"] where needed (a long key cut short). */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((key, index) => {
       const text = String(key);
       if (/^[A-Za-z_$][\w$]*$/.test(text)) return index === 0 ? text : `.${text}`;
-      return `[${JSON.stringify(text)}]`;
+      return `[${JSON.stringify(kept(text))}]`;
     })
     .join("");
 }
@@ -307,7 +308,7 @@ function reasonFor(issue: z.core.$ZodIssue, value: unknown, where: string): stri
         const rule = typeof value === "number" ? "a finite number" : "a number";
         return `${where} must be ${rule}, got ${describeNumber(value)}`;
       }
-      if (where === "expiresAfter" && typeof value === "string" && /^\s*\d+(\.\d+)?\s*$/.test(value)) {
+      if (where === "expiresAfter" && typeof value === "string" && /^\s*\d{1,12}(\.\d{1,6})?\s*$/.test(value)) {
         return `${where} must be a number of seconds, got the string ${JSON.stringify(value)}: write it without quotes (expiresAfter: ${value.trim()} is shorthand for { anchor: "created_at", seconds: ${value.trim()} }), or as { seconds: ${value.trim()} }`;
       }
       if (issue.expected === "record")

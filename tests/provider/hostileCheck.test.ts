@@ -35,7 +35,7 @@ const HOSTILE: Record<string, () => unknown> = {
     revoke();
     return proxy;
   },
-  "a Proxy of a function whose every trap throws": () =>
+  "a Proxy of a function whose traps throw": () =>
     new Proxy(() => {}, { get: fail, has: fail, ownKeys: fail, getPrototypeOf: fail, getOwnPropertyDescriptor: fail }),
   "a cycle": () => {
     const cycle: Record<string, unknown> = { id: "wf_1" };
@@ -121,6 +121,7 @@ describe("check never throws, whatever object it is given in-process", () => {
         assert.ok(Array.isArray(result.failures));
         const text = JSON.stringify(result.failures);
         assert.ok(!text.includes(THROWN), text);
+        assert.ok(!text.includes("could not be checked"), text);
         // What check returns is plain data: reading all of it runs none of the caller's code.
         walk(result.inputs);
       }),
@@ -165,6 +166,12 @@ describe("check never throws, whatever object it is given in-process", () => {
         reason: "workflow.self refers back to an object that holds it (a cycle): inputs must be plain data",
       },
     ]);
+    // A function, however hostile, is refused for its kind alone, once.
+    for (const name of ["a revoked Proxy of a function", "a Proxy of a function whose traps throw"]) {
+      assert.deepEqual(await failuresOf({ user: HOSTILE[name]!(), workflow: { id: "wf_1" } }), [
+        { property: "user", reason: "user must be a string, got a function" },
+      ]);
+    }
     const endless = await failuresOf({
       user: "u",
       workflow: HOSTILE["a getter making a new object each time, forever"]!(),

@@ -38,6 +38,15 @@ describe("plain", () => {
     assert.equal(reads, 1);
   });
 
+  it("gives a function a stand-in of its own, which no caller can change, with no length to check", () => {
+    const given = Object.assign((a: number) => a, { id: "wf_1" });
+    const { value } = readPlain({ run: given }) as { value: { run: unknown } };
+    assert.equal(typeof value.run, "function");
+    assert.notEqual(value.run, given);
+    assert.ok(Object.isFrozen(value.run));
+    assert.equal((value.run as { length?: number }).length, undefined);
+  });
+
   it("names the path, through arrays and objects, of each value that could not be read", () => {
     const entry = Object.defineProperty({}, "id", { enumerable: true, get: throwing });
     const list = [1, entry, Object.defineProperty({}, "deep", { enumerable: true, get: throwing })];

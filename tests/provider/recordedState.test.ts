@@ -73,6 +73,7 @@ describe("recorded times read the same in every time zone", () => {
       const decisions: Record<string, unknown> = {};
       const given = process.env.TZ;
       process.env.TZ = zone;
+      const offset = new Date(nowMs).getTimezoneOffset();
       try {
         for (const [name, expiresAt] of Object.entries(states)) {
           const state = { ...inputs, status: "active", expiresAt, apiClockOffset: 0 };
@@ -84,11 +85,16 @@ describe("recorded times read the same in every time zone", () => {
         if (given === undefined) delete process.env.TZ;
         else process.env.TZ = given;
       }
-      return { zone, decisions, warnings };
+      return { zone, decisions, warnings, offset };
     };
     const results = [];
     for (const zone of ["America/Los_Angeles", "Pacific/Honolulu", "UTC", "Asia/Tokyo"])
       results.push(await decide(zone));
+    // Each zone was in force: the machine's offset from UTC, in minutes, as each saw it.
+    assert.deepEqual(
+      results.map((result) => result.offset),
+      [480, 600, 0, -540],
+    );
     for (const { zone, decisions, warnings } of results) {
       assert.deepEqual(
         decisions,

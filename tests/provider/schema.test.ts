@@ -399,6 +399,11 @@ describe("check: what passes", () => {
   it("formats paths as users write them", () => {
     assert.equal(formatPath(["workflow", "stateVariables", "tier"]), "workflow.stateVariables.tier");
     assert.equal(formatPath(["workflow", "stateVariables", "a key"]), 'workflow.stateVariables["a key"]');
+    // A key is shown up to 4,096 characters, so that no message grows with what a caller sends.
+    assert.equal(
+      formatPath(["triggers", `${"-".repeat(5000)}`]),
+      `triggers[${JSON.stringify(`${"-".repeat(4096)}… (truncated, 5000 characters in all)`)}]`,
+    );
   });
 });
 
@@ -531,7 +536,9 @@ describe("check: the exact wording of failures", () => {
       },
     ]);
     assert.match(failuresOf({ ...valid, expiresAfter: "1.25" })[0]?.reason ?? "", /\(expiresAfter: 1\.25 is shorthand/);
-    for (const given of ["x600", "600x", "6 00", "-600"]) {
+    // Up to 12 digits and 6 decimals, as wherever a number in quotes is shown: a longer one is described.
+    assert.match(failuresOf({ ...valid, expiresAfter: "123456789012.123456" })[0]?.reason ?? "", /shorthand/);
+    for (const given of ["x600", "600x", "6 00", "-600", "1234567890123", "1.1234567"]) {
       assert.deepEqual(failuresOf({ ...valid, expiresAfter: given }), [
         {
           property: "expiresAfter",

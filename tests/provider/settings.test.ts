@@ -406,6 +406,12 @@ describe("settings: no error text shows a key or the credentials of a URL", () =
     assert.match(message, /, got "\[redacted\]"$/);
   });
 
+  it("removes the key from a refusal even where it is a word of the message itself", () => {
+    const message = failure(() => resolveSettings({}, { OPENAI_API_KEY: "https", OPENAI_BASE_URL: "ftp://x/v1" }));
+    assert.match(message, /^Environment variable OPENAI_BASE_URL must be an http or \[redacted\] URL/);
+    assert.doesNotMatch(message, /https/);
+  });
+
   it("never shows the configured key, whatever its shape, in another setting's error (fast-check)", () => {
     fc.assert(
       fc.property(fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{15,39}$/), (apiKey) => {
