@@ -219,9 +219,9 @@ const KNOWN_MISTAKES: Record<string, string> = {
 export function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((key, index) => {
-      const text = String(key);
+      const text = kept(String(key));
       if (/^[A-Za-z_$][\w$]*$/.test(text)) return index === 0 ? text : `.${text}`;
-      return `[${JSON.stringify(kept(text))}]`;
+      return `[${JSON.stringify(text)}]`;
     })
     .join("");
 }

@@ -404,6 +404,10 @@ describe("check: what passes", () => {
       formatPath(["triggers", `${"-".repeat(5000)}`]),
       `triggers[${JSON.stringify(`${"-".repeat(4096)}… (truncated, 5000 characters in all)`)}]`,
     );
+    assert.equal(
+      formatPath(["k".repeat(5000)]),
+      `[${JSON.stringify(`${"k".repeat(4096)}… (truncated, 5000 characters in all)`)}]`,
+    );
   });
 });
 
