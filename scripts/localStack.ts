@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { type Emulator, startEmulator } from "../emulator/server";
 import { cliVersionProblem, findPulumiCli, missingCliMessage } from "./pulumiCli";
+import { recordedEmulatorPort } from "./recordedPort";
 import { ROOT } from "./tooling/root";
 
 export const STACK = "dev";
@@ -65,13 +66,12 @@ export async function openLocalStack(options: { command: string; needsProviderCo
 
 /**
  * Starts the local emulator unless an API key is configured (stack config chatkit:apiKey, or
- * OPENAI_API_KEY), on the preferred port when it is free, and points the provider at it through
- * the environment.
+ * OPENAI_API_KEY), and points the provider at it through the environment. Sessions made against an
+ * earlier emulator are gone with it, and a fresh one answers their cancel (a destroy, or the
+ * replacement an up makes when it renews) with 404; the provider counts a 404 as done only from
+ * the endpoint the session recorded, so the fresh emulator listens at that address when it is free.
  */
-export async function emulatorUnlessKeyed(
-  stack: LocalStack,
-  options: { preferredPort?: () => Promise<number | undefined> } = {},
-): Promise<Emulator | undefined> {
+export async function emulatorUnlessKeyed(stack: LocalStack): Promise<Emulator | undefined> {
   const keyInConfig =
     (await stack.pulumi(["config", "get", "chatkit:apiKey", "--stack", STACK], { quiet: true })).code === 0;
   if (keyInConfig || process.env.OPENAI_API_KEY) {
@@ -80,8 +80,9 @@ export async function emulatorUnlessKeyed(
     );
     return undefined;
   }
-  const port = await options.preferredPort?.();
-  // The preferred port may be taken by now: any other port then.
+  const exported = await stack.pulumi(["stack", "export", "--stack", STACK], { quiet: true });
+  const port = recordedEmulatorPort(exported.stdout);
+  // The recorded port may be taken by now: any other port then.
   const emulator = await (port ? startEmulator({ port }).catch(() => startEmulator()) : startEmulator());
   stack.env.OPENAI_BASE_URL = emulator.url;
   stack.env.OPENAI_API_KEY = EMULATOR_API_KEY;

@@ -69,6 +69,14 @@ describe("npm start in a fresh clone, with the real Pulumi CLI", function () {
     assert.match(stdout.trim(), /^ek_[0-9a-f]{16,}$/);
   });
 
+  it("runs again after a change that replaces the session: the old one's cancel reaches the address it recorded", async () => {
+    await npm(["run", "pulumi", "--silent", "--", "config", "set", "user", "another-user"]);
+    const { stdout, stderr } = await npm(["start"]);
+    assert.match(stdout, /support-chat replaced/);
+    assert.match(stdout, /support-chat deleted original/);
+    assert.doesNotMatch(stdout + stderr, /was not cancelled|error:/, stdout + stderr);
+  });
+
   it("empties the stack with npm run destroy", async () => {
     const { stdout } = await npm(["run", "destroy"]);
     assert.match(stdout, /support-chat deleted/);
