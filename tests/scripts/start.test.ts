@@ -158,11 +158,12 @@ describe("npm start and npm run destroy", function () {
         "version",
         "stack select --create dev",
         "config get chatkit:apiKey --stack dev",
+        "stack export --stack dev",
         "up --yes --stack dev",
         "stack output --json --stack dev",
       ],
     );
-    const up = calls[3];
+    const up = calls[4];
     assert.equal(up.backend, `file://${path.join(REPO_ROOT, ".pulumi-state")}`);
     assert.equal(up.passphrase, "chatkit-local-dev");
     assert.match(up.baseUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
